@@ -50,3 +50,16 @@ def write_outputs(page: Page, outdir: str | Path, formats: Sequence[str] = ("jso
     from layout.writers import write_outputs as _write
 
     return _write(page, Path(outdir), formats, stem)
+
+
+def unscramble(text: str) -> Any:
+    """Rebuild the articles of text pasted from a multi-column page.
+
+    The input is split into pieces at blank lines (piece ``i`` is the i-th run of
+    non-blank lines). Returns an ``UnscrambleResult`` with ``articles`` (each with
+    ``title``, ``text`` and ``pieces``: piece indices in reading order) and ``links``
+    (``source``/``target`` piece indices, ``kind``, ``score``, ``reasons``).
+    """
+    from layout.unscramble import unscramble as _unscramble
+
+    return _unscramble(text)
