@@ -1,0 +1,159 @@
+"""Blocks: lines grouped into paragraphs, or the piece of a paragraph in one column.
+
+All thresholds are multiples of the text size ``s`` (the line's own or the page's)::
+
+      +------------------+           a line joins the block above it when
+      | line k           |           - their x ranges overlap (>= half the narrower),
+      +------------------+           - the gap between them is small (< GAP_MAX * s),
+           gap  <= 1.0 s             - their text sizes agree (ratio < SIZE_RATIO),
+      +------------------+           - no rule runs between them,
+      | line k+1         |           - and line k is not already followed in its block.
+      +------------------+
+
+A block is split where a paragraph ends: the next line is indented, or the line before
+ends short of the right edge after a sentence-final mark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from layout import continuity as c
+from layout import geometry as g
+from layout.frame import Frame
+from layout.model import Block, Box, Line, Page
+
+GAP_MAX = 1.0  # largest gap between lines of one block, in text sizes
+SIZE_RATIO = 1.25  # largest ratio of text sizes inside a block
+INDENT = 0.8  # first-line indent that starts a paragraph, in text sizes
+SHORT_END = 2.0  # a line ending this far before the block's right edge ends short
+
+
+@dataclass(frozen=True)
+class BlockParams:
+    gap_max: float = GAP_MAX
+    size_ratio: float = SIZE_RATIO
+    indent: float = INDENT
+    split_paragraphs: bool = True
+
+
+def group_lines(page: Page, frame: Frame, params: BlockParams = BlockParams()) -> list[list[int]]:
+    """Groups of line indices, each group in reading order inside its block."""
+    order = sorted(range(len(page.lines)), key=lambda i: (frame.boxes[i][1], frame.boxes[i][0]))
+    groups: list[list[int]] = []
+    open_groups: list[int] = []  # indices into groups still accepting lines
+    for i in order:
+        target = _find_group(i, groups, open_groups, frame, params)
+        if target is None:
+            groups.append([i])
+            open_groups.append(len(groups) - 1)
+        else:
+            groups[target].append(i)
+        # Groups whose last line ended far above this line can take no more lines.
+        top = frame.boxes[i][1]
+        open_groups = [k for k in open_groups if top - _bottom(groups[k], frame) <= 3 * frame.size]
+    groups = [_row_order(grp, frame) for grp in groups]
+    if params.split_paragraphs:
+        groups = [part for grp in groups for part in split_paragraphs(grp, page, frame, params)]
+    return groups
+
+
+def _bottom(group: list[int], frame: Frame) -> float:
+    return max(frame.boxes[i][3] for i in group)
+
+
+def _find_group(i: int, groups: list[list[int]], open_groups: list[int], frame: Frame, params: BlockParams) -> int | None:
+    best, best_gap = None, float("inf")
+    box = frame.boxes[i]
+    for k in open_groups:
+        last = groups[k][-1]
+        gap = _fit(box, frame.boxes[last], frame.sizes[i], frame.sizes[last], groups[k], frame, params)
+        if gap is not None and gap < best_gap:
+            best, best_gap = k, gap
+    return best
+
+
+def _fit(box: Box, last: Box, size: float, last_size: float, group: list[int], frame: Frame, params: BlockParams) -> float | None:
+    """The gap from the group's last line to ``box`` if the line may join, else None."""
+    ratio = max(size, last_size) / max(1e-6, min(size, last_size))
+    if ratio > params.size_ratio:
+        return None
+    s = max(size, last_size)
+    if g.y_overlap_ratio(box, last) > 0.5:
+        # Same row: a line the engine cut in two, inside the block's x range.
+        span = g.union(frame.boxes[j] for j in group)
+        inside = box[0] >= span[0] - 0.5 * s and box[2] <= span[2] + 0.5 * s
+        return 0.0 if inside and box[0] >= last[2] - 0.5 * s else None
+    gap = box[1] - last[3]
+    if gap < -0.5 * s or gap > params.gap_max * s:
+        return None
+    if g.x_overlap_ratio(box, last) < 0.5:
+        return None
+    if _rule_between(last, box, frame):
+        return None
+    return gap
+
+
+def _rule_between(upper: Box, lower: Box, frame: Frame) -> bool:
+    for sep, kind in frame.separators:
+        if kind == "vertical":
+            continue
+        if upper[3] - 1 <= (sep[1] + sep[3]) / 2 <= lower[1] + 1 and g.x_overlap(sep, upper) > 0 and g.x_overlap(sep, lower) > 0:
+            return True
+    return False
+
+
+def _row_order(group: list[int], frame: Frame) -> list[int]:
+    """Lines sorted top to bottom; pieces of one row left to right."""
+    rows: list[list[int]] = []
+    for i in sorted(group, key=lambda j: frame.boxes[j][1]):
+        if rows and g.y_overlap_ratio(frame.boxes[rows[-1][0]], frame.boxes[i]) > 0.5:
+            rows[-1].append(i)
+        else:
+            rows.append([i])
+    return [i for row in rows for i in sorted(row, key=lambda j: frame.boxes[j][0])]
+
+
+def split_paragraphs(group: list[int], page: Page, frame: Frame, params: BlockParams) -> list[list[int]]:
+    """Cut a block where a paragraph ends (indent, or short line after a full stop)."""
+    if len(group) < 3:
+        return [group]
+    span = g.union(frame.boxes[i] for i in group)
+    s = g.median_or((frame.sizes[i] for i in group), frame.size)
+    parts: list[list[int]] = [[group[0]]]
+    for prev, cur in zip(group, group[1:]):
+        pb, cb = frame.boxes[prev], frame.boxes[cur]
+        same_row = g.y_overlap_ratio(pb, cb) > 0.5
+        indented = cb[0] - span[0] > params.indent * s
+        short = span[2] - pb[2] > SHORT_END * s and c.ends_sentence(page.lines[prev].text)
+        if not same_row and (indented or short) and _full_width_rest(group, cur, span, frame, s):
+            parts.append([cur])
+        else:
+            parts[-1].append(cur)
+    return parts
+
+
+def _full_width_rest(group: list[int], cur: int, span: Box, frame: Frame, s: float) -> bool:
+    # An indent only starts a paragraph in a block whose other lines start flush left;
+    # in a ragged block (a caption, a poem) indentation means nothing.
+    flush = sum(1 for i in group if frame.boxes[i][0] - span[0] <= 0.5 * s)
+    return flush >= len(group) / 2
+
+
+def make_blocks(page: Page, groups: list[list[int]], roles: list[str]) -> tuple[Block, ...]:
+    return tuple(
+        Block(
+            id=f"b{k}",
+            line_ids=tuple(page.lines[i].id for i in grp),
+            bbox=g.union(page.lines[i].bbox for i in grp),
+            role=role,
+        )
+        for k, (grp, role) in enumerate(zip(groups, roles))
+    )
+
+
+def block_text(lines: list[Line]) -> str:
+    text = ""
+    for line in lines:
+        text = c.join_lines(text, line.text)
+    return text

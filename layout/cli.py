@@ -1,0 +1,210 @@
+"""The ``pagestitch`` command: a thin layer over layout.api.
+
+    pagestitch run INPUT... -o OUTDIR [--format json,md] [--engine rapidocr]
+    pagestitch run INPUT --stdout json|md|txt
+    pagestitch show INPUT -o overlay.png
+    pagestitch unscramble FILE.txt [--json] [--explain]
+    pagestitch bench [--quick] [--set generated|real|all] [--out DIR]
+
+Exit codes: 0 all went well, 1 some input failed (the others were still processed),
+2 the command line itself was wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from layout.writers import EXTENSIONS, output_stem
+
+FORMATS = tuple(EXTENSIONS)
+
+
+class UsageError(Exception):
+    pass
+
+
+def _formats(value: str) -> list[str]:
+    fmts = [f.strip() for f in value.split(",") if f.strip()]
+    bad = [f for f in fmts if f not in FORMATS]
+    if bad or not fmts:
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(bad) or value!r}; choose from {', '.join(FORMATS)}")
+    return fmts
+
+
+def _layout_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--engine", default="rapidocr", help="OCR engine for images and scanned PDFs (rapidocr, tesseract, paddleocr)")
+    p.add_argument("--order", default="partial", help="reading-order strategy (partial, top-down)")
+    p.add_argument("--direction", choices=("auto", "horizontal", "vertical"), default="auto", help="force the text direction")
+    p.add_argument("--no-rules", action="store_true", help="do not look for column rules in the image")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pagestitch", description="Rebuild the reading order of newspaper pages and stitch articles.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="reconstruct pages and write articles")
+    run.add_argument("inputs", nargs="+", type=Path, help="images, PDFs, page JSON or archive OCR files")
+    run.add_argument("-o", "--out", type=Path, help="output folder")
+    run.add_argument("--stdout", choices=("json", "md", "txt"), help="print the result instead of writing files")
+    run.add_argument("--format", type=_formats, default=["json", "md"], help=f"comma-separated: {', '.join(FORMATS)}")
+    run.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    _layout_args(run)
+
+    show = sub.add_parser("show", help="draw separators, columns, blocks and order on the page")
+    show.add_argument("input", type=Path)
+    show.add_argument("-o", "--out", type=Path, required=True, help="overlay image (.png); one per page with -pNNN for several")
+    _layout_args(show)
+
+    uns = sub.add_parser("unscramble", help="rebuild articles from text pasted out of a multi-column page")
+    uns.add_argument("input", type=Path, help="a UTF-8 text file, or - for standard input")
+    uns.add_argument("--json", action="store_true", help="print articles and links as JSON")
+    uns.add_argument("--explain", action="store_true", help="print why each link was made")
+
+    bench = sub.add_parser("bench", help="run the stitching benchmark (see benchmarks/)", add_help=False)
+    bench.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "order": args.order,
+        "direction": None if args.direction == "auto" else args.direction,
+        "detect_rules": not args.no_rules,
+    }
+
+
+def _error(path: Path | str, problem: str) -> None:
+    print(f"pagestitch: error: {path}: {problem}", file=sys.stderr)
+
+
+def _pages(path: Path, args: argparse.Namespace) -> Iterator[tuple[Any, bool]]:
+    """Reconstructed pages of one input, each with "is this a multi-page input"."""
+    from layout.api import read_pages, reconstruct
+
+    loaded = read_pages(path, engine=args.engine)
+    for item in loaded:
+        yield reconstruct(item, **_options(args)), len(loaded) > 1
+
+
+def _progress(items: Sequence[Path], args: argparse.Namespace) -> Any:
+    if args.no_progress or not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    # delay: a bar only for work that takes longer than a second
+    return tqdm(items, unit="file", delay=1.0, file=sys.stderr)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from layout.api import InputError, write_outputs
+
+    if args.stdout is None and args.out is None:
+        raise UsageError("run needs -o OUTDIR or --stdout FORMAT")
+    if args.stdout and len(args.inputs) != 1:
+        raise UsageError("--stdout prints one input; give exactly one")
+    failed = 0
+    for path in _progress(args.inputs, args):
+        try:
+            pages = list(_pages(path, args))
+            if args.stdout:
+                _print_pages([p for p, _ in pages], args.stdout)
+                continue
+            for page, multi in pages:
+                write_outputs(page, args.out, args.format, stem=output_stem(page, multi))
+        except InputError as exc:
+            failed += 1
+            _error(exc.path, exc.problem)
+        except (OSError, ValueError, RuntimeError) as exc:
+            failed += 1
+            _error(path, f"{type(exc).__name__}: {exc}")
+    return 1 if failed else 0
+
+
+def _print_pages(pages: list[Any], fmt: str) -> None:
+    from layout.api import render
+    from layout.model import SCHEMA, page_to_dict
+
+    if fmt == "json" and len(pages) > 1:
+        text = json.dumps({"schema": SCHEMA, "pages": [page_to_dict(p) for p in pages]}, ensure_ascii=False, indent=1) + "\n"
+    else:
+        text = "".join(render(p, fmt) for p in pages)
+    sys.stdout.write(text)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from layout.api import InputError, read_pages, reconstruct
+    from layout.overlay import write_overlay
+
+    try:
+        loaded = read_pages(args.input, engine=args.engine)
+        for item in loaded:
+            page = reconstruct(item, **_options(args))
+            out = args.out
+            if len(loaded) > 1:
+                out = out.with_name(f"{out.stem}-p{page.page_number:03d}{out.suffix}")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            write_overlay(page, item.image, str(out))
+    except InputError as exc:
+        _error(exc.path, exc.problem)
+        return 1
+    except OSError as exc:
+        _error(args.input, str(exc))
+        return 1
+    return 0
+
+
+def cmd_unscramble(args: argparse.Namespace) -> int:
+    from layout.api import unscramble
+
+    try:
+        text = sys.stdin.read() if str(args.input) == "-" else args.input.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _error(args.input, f"cannot read text: {exc}")
+        return 1
+    result = unscramble(text)
+    if args.json:
+        payload = {
+            "schema": "pagestitch/unscramble@1",
+            "articles": [asdict(a) for a in result.articles],
+            "links": [asdict(k) for k in result.links],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+        return 0
+    for a in result.articles:
+        heading = a.title or "(untitled)"
+        body = a.text[len(a.title) :].lstrip("\n") if a.title else a.text
+        sys.stdout.write(f"## {heading}\n\n{body}\n\n")
+    if args.explain:
+        for k in result.links:
+            sys.stdout.write(f"# piece {k.source} -> {k.target} ({k.kind}, {k.score:+.2f}): {'; '.join(k.reasons)}\n")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from benchmarks.run import main as bench_main
+
+    return int(bench_main(args.rest) or 0)
+
+
+COMMANDS = {"run": cmd_run, "show": cmd_show, "unscramble": cmd_unscramble, "bench": cmd_bench}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    try:
+        code = COMMANDS[args.command](args)
+    except UsageError as exc:
+        parser.error(str(exc))  # exits with 2
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""How text A goes on in text B: joining lines and scoring cuts (zh, en, de).
+
+Knows nothing of layout: it sees only strings. The scores are log-odds-like numbers:
+positive means "B continues A", negative means "A ended, B starts something new".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Sentence-final marks, with the closing quotes and brackets that may follow them.
+_FINAL = set("。！？!?．.…;；:：")
+_CLOSERS = set("」』”’\"')）]】》〉")
+_OPENERS = {"「": "」", "『": "』", "“": "”", "（": "）", "(": ")", "《": "》", "【": "】", "[": "]"}
+# Agency sign-offs that close an article: （新华社北京2月15日电） is a dateline at the
+# start, but "(AP)" / "(dpa)" / "（完）" / "（记者 张三）" at the end mark the end.
+_SIGN_OFF = re.compile(r"(（完）|\(完\)|（记者[^）]{0,12}）|（编辑[^）]{0,12}）|\((AP|AFP|dpa|Reuters|epd|KNA)\))\s*$")
+_JUMP = re.compile(
+    r"(下转第?\s*[0-9一二三四五六七八九十]+\s*版|上接第?\s*[0-9一二三四五六七八九十]+\s*版|"
+    r"转第?\s*[0-9一二三四五六七八九十]+\s*版|[Cc]ontinued (on|from) [Pp]age\s*\d+|"
+    r"(Fortsetzung|Fortgesetzt) (auf|von) Seite\s*\d+|Schluss von Seite\s*\d+)"
+)
+
+
+def is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x3040 <= code <= 0x30FF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x3000 <= code <= 0x303F
+        or 0xFF00 <= code <= 0xFFEF
+    )
+
+
+def cjk_share(text: str) -> float:
+    chars = [c for c in text if not c.isspace()]
+    return sum(is_cjk(c) for c in chars) / len(chars) if chars else 0.0
+
+
+def is_cjk_text(text: str) -> bool:
+    return cjk_share(text) >= 0.3
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def ends_sentence(text: str) -> bool:
+    """True when ``text`` ends with a sentence-final mark (closers after it allowed)."""
+    t = text.rstrip()
+    while t and t[-1] in _CLOSERS:
+        t = t[:-1]
+    return bool(t) and t[-1] in _FINAL
+
+
+def ends_with_hyphen(text: str) -> bool:
+    t = text.rstrip()
+    return len(t) >= 2 and t[-1] in "-‐­⸗¬" and t[-2].isalpha()
+
+
+def starts_lower(text: str) -> bool:
+    t = text.lstrip()
+    return bool(t) and t[0].islower()
+
+
+def starts_upper(text: str) -> bool:
+    t = text.lstrip()
+    return bool(t) and t[0].isupper()
+
+
+def is_jump_line(text: str) -> bool:
+    return bool(_JUMP.search(text)) and len(text.strip()) <= 40
+
+
+def ends_with_sign_off(text: str) -> bool:
+    return bool(_SIGN_OFF.search(text.rstrip()))
+
+
+def open_brackets(text: str) -> int:
+    """How many quotes/brackets ``text`` opens and does not close."""
+    depth = 0
+    for ch in text:
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _OPENERS.values() and depth > 0:
+            depth -= 1
+    return depth
+
+
+def join_lines(a: str, b: str) -> str:
+    """Join the end of line ``a`` to the start of line ``b`` as running text.
+
+    CJK text has no spaces; a Latin line ending in a hyphen before a lower-case letter
+    was split by the typesetter, so the hyphen goes.
+    """
+    a, b = a.rstrip(), b.lstrip()
+    if not a:
+        return b
+    if not b:
+        return a
+    if is_cjk(a[-1]) or is_cjk(b[0]):
+        return a + b
+    if ends_with_hyphen(a) and starts_lower(b):
+        return a[:-1] + b
+    if a[-1] in "-‐⸗":
+        return a + b
+    return a + " " + b
+
+
+@lru_cache(maxsize=1)
+def _jieba():  # type: ignore[no-untyped-def]
+    import logging
+
+    import jieba  # lazy: loading its dictionary takes about a second
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def cjk_word_across(a: str, b: str) -> bool:
+    """True when the last char of ``a`` and the first of ``b`` form one dictionary word.
+
+    A cut that falls inside a word is strong evidence that b continues a.
+    """
+    a, b = a.rstrip(), b.lstrip()
+    if not a or not b or not (is_cjk(a[-1]) and is_cjk(b[0])):
+        return False
+    left, right = a[-4:], b[:4]
+    words = _jieba().lcut(left + right, HMM=False)
+    pos = 0
+    for w in words:
+        end = pos + len(w)
+        if pos < len(left) < end:
+            return len(w) >= 2
+        pos = end
+    return False
+
+
+def continuation_evidence(a: str, b: str) -> tuple[float, tuple[str, ...]]:
+    """Evidence that text ``b`` continues text ``a``, from the text across the cut alone.
+
+    Returns (score, reasons). Reasons are short, human-readable and stable, so they can
+    be shown to users (``--explain``) and asserted in tests.
+    """
+    a, b = normalize(a), normalize(b)
+    score, reasons = 0.0, []
+    if not a or not b:
+        return 0.0, ("empty",)
+    if ends_with_sign_off(a):
+        return -4.0, ("a ends with a sign-off",)
+    if ends_sentence(a):
+        score -= 1.0
+        reasons.append("a ends a sentence")
+    else:
+        score += 2.0
+        reasons.append("a ends mid-sentence")
+    if ends_with_hyphen(a) and starts_lower(b):
+        score += 2.0
+        reasons.append("hyphenated word split")
+    elif not is_cjk_text(a) and starts_lower(b):
+        score += 1.5
+        reasons.append("b starts lower-case")
+    elif not is_cjk_text(a) and starts_upper(b) and not ends_sentence(a):
+        score -= 0.5
+        reasons.append("b starts upper-case")
+    if open_brackets(a) > 0:
+        score += 0.5
+        reasons.append("a leaves a quote or bracket open")
+    if b[0] in _FINAL or b[0] in "，、,":
+        score += 1.5
+        reasons.append("b starts with punctuation")
+    if is_cjk_text(a) and cjk_word_across(a, b):
+        score += 1.5
+        reasons.append("a word spans the cut")
+    return score, tuple(reasons)

@@ -1,0 +1,80 @@
+"""The reading frame: every line's box turned so that the page reads like a level,
+horizontal page, plus the measured text size that all thresholds are relative to.
+
+Stages work in this frame and never look at raw coordinates, so one algorithm serves
+skewed scans and vertical CJK pages alike. The frame is derived, never stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+from layout import geometry as g
+from layout.model import Box, Line, Page, Separator
+
+
+@dataclass(frozen=True)
+class Frame:
+    boxes: tuple[Box, ...]  # one per page line, same index as page.lines
+    sizes: tuple[float, ...]  # text size of each line
+    size: float  # median text size of the page (the unit of every threshold)
+    char_width: float  # median advance of one character
+    vertical: bool
+    skew: float
+    separators: tuple[tuple[Box, str], ...]  # (box in frame, kind)
+
+
+def detect_vertical(lines: tuple[Line, ...]) -> bool:
+    """A page is vertical when most of its text runs in vertical lines."""
+    if not lines:
+        return False
+    chars_v = sum(len(line.text) for line in lines if _looks_vertical(line))
+    chars_all = sum(len(line.text) for line in lines)
+    return chars_all > 0 and chars_v / chars_all > 0.5
+
+
+def _looks_vertical(line: Line) -> bool:
+    if line.vertical:
+        return True
+    w, h = g.width(line.bbox), g.height(line.bbox)
+    return len(line.text.strip()) >= 3 and h > 2.5 * w
+
+
+def _char_width(lines: tuple[Line, ...], boxes: tuple[Box, ...]) -> float:
+    advances = [g.width(b) / len(line.text) for line, b in zip(lines, boxes) if len(line.text.strip()) >= 4]
+    return median(advances) if advances else 1.0
+
+
+def _separator_kind(kind: str, vertical: bool) -> str:
+    # A quarter turn swaps vertical and horizontal rules.
+    if not vertical or kind not in ("vertical", "horizontal"):
+        return kind
+    return "horizontal" if kind == "vertical" else "vertical"
+
+
+def build_frame(page: Page, direction: str | None = None) -> Frame:
+    """Measure the page and map its boxes into the reading frame.
+
+    ``direction`` forces "horizontal" or "vertical"; None detects it.
+    """
+    vertical = detect_vertical(page.lines) if direction is None else direction == "vertical"
+    skew = 0.0 if vertical else g.page_skew(page.lines)
+    origin = (page.width / 2.0, page.height / 2.0)
+    upright = tuple(g.upright_box(line, origin, skew) for line in page.lines)
+    boxes = tuple(g.to_reading_frame(b, page.width, vertical) for b in upright)
+    sizes = tuple(_line_size(line, b) for line, b in zip(page.lines, boxes))
+    size = g.median_or(sizes, 10.0)
+    seps = tuple(_frame_separator(s, page, origin, skew, vertical) for s in page.separators)
+    return Frame(boxes, sizes, size, _char_width(page.lines, boxes), vertical, skew, seps)
+
+
+def _line_size(line: Line, frame_box: Box) -> float:
+    if line.height is not None and line.height > 0:
+        return line.height
+    return max(1.0, g.height(frame_box))
+
+
+def _frame_separator(s: Separator, page: Page, origin: tuple[float, float], skew: float, vertical: bool) -> tuple[Box, str]:
+    pts = [g.rotate_point(p, origin, -skew) for p in g.box_polygon(s.bbox)] if skew else g.box_polygon(s.bbox)
+    return (g.to_reading_frame(g.polygon_box(pts), page.width, vertical), _separator_kind(s.kind, vertical))

@@ -1,0 +1,118 @@
+"""The layout pipeline: separators → blocks + roles → columns → order → articles → stitch.
+
+Each stage is a pure function of the page (and image); strategies are passed in by
+name. The result is a new Page; the input is never changed. Timings of every stage go
+into the provenance, beside what the reader recorded (OCR, reading).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import Any, Sequence
+
+from layout import geometry as g
+from layout.articles import GROUPINGS
+from layout.blocks import BlockParams, group_lines, make_blocks
+from layout.columns import cluster_columns
+from layout.frame import Frame, build_frame
+from layout.model import Block, Box, Column, Link, Page, Provenance
+from layout.order import ORDERINGS
+from layout.roles import assign_roles
+from layout.separators import find_separators, merge_separators
+from layout.stitch import stitch_article
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as _v
+
+    try:
+        return _v("pagestitch")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+@dataclass(frozen=True)
+class Options:
+    order: str = "partial"
+    grouping: str = "headlines"
+    direction: str | None = None  # None detects; "horizontal" or "vertical" forces
+    detect_rules: bool = True
+
+    def __post_init__(self) -> None:
+        if self.order not in ORDERINGS:
+            raise ValueError(f"unknown order strategy {self.order!r}; choose from {sorted(ORDERINGS)}")
+        if self.grouping not in GROUPINGS:
+            raise ValueError(f"unknown grouping strategy {self.grouping!r}; choose from {sorted(GROUPINGS)}")
+        if self.direction not in (None, "horizontal", "vertical"):
+            raise ValueError(f"direction must be horizontal or vertical, not {self.direction!r}")
+
+
+def reconstruct(page: Page, image: Any = None, **options: Any) -> Page:
+    """Reading order and articles for one page of lines (see layout.api.reconstruct)."""
+    opts = Options(**options)
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    frame = build_frame(page, opts.direction)
+    if opts.detect_rules and image is not None:
+        found = find_separators(page, image, frame.size, frame.skew)
+        page = replace(page, separators=merge_separators(page.separators, found, frame.size))
+        frame = build_frame(page, "vertical" if frame.vertical else "horizontal")
+    timings["separators"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    groups = group_lines(page, frame, BlockParams())
+    roles = assign_roles(page, frame, groups)
+    frame_boxes = [g.union(frame.boxes[i] for i in grp) for grp in groups]
+    blocks = make_blocks(page, groups, roles)
+    blocks, columns = _columns(blocks, frame_boxes, roles)
+    order = ORDERINGS[opts.order](frame_boxes, frame.separators, frame.size)
+    timings["layout"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    articles, links = _articles(page, blocks, order, opts)
+    timings["stitch"] = time.perf_counter() - t
+    return replace(
+        page,
+        direction="vertical" if frame.vertical else "horizontal",
+        columns=columns,
+        blocks=blocks,
+        reading_order=tuple(blocks[i].id for i in order),
+        articles=articles,
+        links=links,
+        provenance=_provenance(page.provenance, opts, frame, timings),
+    )
+
+
+def _columns(blocks: tuple[Block, ...], frame_boxes: Sequence[Box], roles: Sequence[str]) -> tuple[tuple[Block, ...], tuple[Column, ...]]:
+    groups = cluster_columns(frame_boxes, roles)
+    columns = tuple(Column(f"c{k}", g.union(blocks[i].bbox for i in grp)) for k, grp in enumerate(groups))
+    of_block = {i: columns[k].id for k, grp in enumerate(groups) for i in grp}
+    return tuple(replace(b, column=of_block.get(i)) for i, b in enumerate(blocks)), columns
+
+
+def _articles(page: Page, blocks: tuple[Block, ...], order: list[int], opts: Options) -> tuple[tuple, tuple[Link, ...]]:
+    lines = page.line_by_id()
+    groups = GROUPINGS[opts.grouping]([blocks[i].role for i in order])
+    articles, links = [], []
+    for k, positions in enumerate(groups):
+        article, article_links = stitch_article(f"a{k}", [blocks[order[p]] for p in positions], lines)
+        articles.append(article)
+        links.extend(article_links)
+    return tuple(articles), tuple(links)
+
+
+def _provenance(prev: Provenance, opts: Options, frame: Frame, timings: dict[str, float]) -> Provenance:
+    params = dict(prev.parameters)
+    params["layout"] = {
+        "order": opts.order,
+        "grouping": opts.grouping,
+        "direction": opts.direction or "auto",
+        "detect_rules": opts.detect_rules,
+        "text_size": round(frame.size, 2),
+        "skew_deg": round(frame.skew, 3),
+    }
+    merged = dict(prev.timings)
+    merged.update({k: round(v, 6) for k, v in timings.items()})
+    return replace(prev, version=version(), parameters=params, timings=merged)

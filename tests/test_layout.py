@@ -1,0 +1,139 @@
+"""Layout stages on canonical ASCII layouts, plus invariants that must hold for any page."""
+
+import random
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from layout.model import Line, Page
+from layout.pipeline import reconstruct
+from tests.layouts import CANONICAL, CELL_H, CELL_W, letters_in_order, page_from_ascii
+
+
+@pytest.mark.parametrize("name", [n for n in CANONICAL if CANONICAL[n][0].strip()])
+def test_canonical_layout_order(name):
+    picture, expected = CANONICAL[name]
+    assert letters_in_order(reconstruct(page_from_ascii(picture))) == expected
+
+
+def test_empty_page_gives_empty_result():
+    page = reconstruct(Page(width=100, height=100, lines=()))
+    assert page.blocks == () and page.articles == () and page.reading_order == ()
+
+
+def test_headline_opens_articles():
+    picture, _ = CANONICAL["two stories stacked"]
+    page = reconstruct(page_from_ascii(picture))
+    assert [a.title for a in page.articles] == ["H0", "K4"]
+    roles = {b.id: b.role for b in page.blocks}
+    assert [roles[b] for b in page.articles[0].block_ids] == ["headline", "body", "body", "body"]
+
+
+def test_column_break_mid_sentence_is_joined():
+    """
+    HHHHHHHHHHHHHHHH
+    aaaaaaa  bbbbbbb      the paragraph of column a runs on in column b
+    aaaaaaa  bbbbbbb
+    """
+    picture = "HHHHHHHHHHHHHHHH\naaaaaaa  bbbbbbb\naaaaaaa  bbbbbbb\n"
+    texts = {"H": ["标题"], "a": ["今天上午，市政", "府召开新闻发布"], "b": ["会，介绍了情况。", "第二段开始了。"]}
+    page = reconstruct(page_from_ascii(picture, texts))
+    (article,) = page.articles
+    assert article.title == "标题"
+    assert article.text == "标题\n今天上午，市政府召开新闻发布会，介绍了情况。第二段开始了。"
+    joins = [k for k in page.links if k.kind == "join"]
+    assert len(joins) == 1 and "a ends mid-sentence" in joins[0].reasons
+
+
+def test_latin_hyphen_across_columns():
+    picture = "HHHHHHHHHHHHHHHH\naaaaaaa  bbbbbbb\n"
+    texts = {"H": ["Title"], "a": ["The council met to discuss the bud-"], "b": ["get for next year."]}
+    page = reconstruct(page_from_ascii(picture, texts))
+    assert page.articles[0].text == "Title\nThe council met to discuss the budget for next year."
+
+
+def test_vertical_page_reads_columns_right_to_left():
+    # Three vertical lines; the rightmost is read first.
+    lines = tuple(
+        Line(f"l{k}", text, (x, 10, x + 20, 10 + 20 * len(text)), height=20, vertical=True)
+        for k, (x, text) in enumerate([(10, "第三列文字内容"), (50, "第二列文字内容"), (90, "第一列文字内容")])
+    )
+    page = reconstruct(Page(width=120, height=200, lines=lines))
+    texts = {l.id: l.text for l in page.lines}
+    assert page.direction == "vertical"
+    assert [texts[i] for i in page.ordered_line_ids()] == ["第一列文字内容", "第二列文字内容", "第三列文字内容"]
+
+
+def test_direction_can_be_forced():
+    picture, _ = CANONICAL["two columns"]
+    page = reconstruct(page_from_ascii(picture), direction="vertical")
+    assert page.direction == "vertical"
+
+
+def test_provenance_records_stage_timings():
+    page = reconstruct(page_from_ascii(CANONICAL["spanning headline"][0]))
+    assert {"layout", "stitch", "separators"} <= set(page.provenance.timings)
+    assert page.provenance.parameters["layout"]["order"] == "partial"
+
+
+def test_unknown_strategy_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown order strategy"):
+        reconstruct(page_from_ascii(CANONICAL["two columns"][0]), order="magic")
+
+
+# ---------------------------------------------------------------- invariants
+
+def _shuffled(page: Page, seed: int) -> Page:
+    lines = list(page.lines)
+    random.Random(seed).shuffle(lines)
+    return replace(page, lines=tuple(lines))
+
+
+def _ordered_texts(page: Page) -> list[str]:
+    by_id = page.line_by_id()
+    return [by_id[i].text for i in page.ordered_line_ids()]
+
+
+layouts = st.sampled_from([n for n in CANONICAL if CANONICAL[n][0].strip()])
+
+
+@given(layouts, st.integers(0, 10_000))
+@settings(max_examples=40, deadline=None)
+def test_every_line_appears_exactly_once(name, seed):
+    page = _shuffled(page_from_ascii(CANONICAL[name][0]), seed)
+    out = reconstruct(page)
+    ids = out.ordered_line_ids()
+    assert sorted(ids) == sorted(l.id for l in page.lines)
+    in_articles = [lid for a in out.articles for b in a.block_ids for lid in out.block_by_id()[b].line_ids]
+    assert len(in_articles) == len(set(in_articles))
+
+
+@given(layouts, st.integers(0, 10_000))
+@settings(max_examples=40, deadline=None)
+def test_order_does_not_depend_on_input_order(name, seed):
+    page = page_from_ascii(CANONICAL[name][0])
+    assert _ordered_texts(reconstruct(_shuffled(page, seed))) == _ordered_texts(reconstruct(page))
+
+
+@given(layouts, st.floats(0.25, 8.0), st.floats(-500, 500), st.floats(-500, 500))
+@settings(max_examples=40, deadline=None)
+def test_scaling_or_shifting_leaves_the_order(name, s, dx, dy):
+    page = page_from_ascii(CANONICAL[name][0])
+
+    def move(b):
+        return (b[0] * s + dx + 500, b[1] * s + dy + 500, b[2] * s + dx + 500, b[3] * s + dy + 500)
+
+    moved = replace(
+        page,
+        width=page.width * s + 1000, height=page.height * s + 1000,
+        lines=tuple(replace(l, bbox=move(l.bbox), height=l.height * s) for l in page.lines),
+        separators=tuple(replace(sep, bbox=move(sep.bbox)) for sep in page.separators),
+    )
+    assert _ordered_texts(reconstruct(moved)) == _ordered_texts(reconstruct(page))
+
+
+def test_deterministic():
+    page = page_from_ascii(CANONICAL["side column beside two stories"][0])
+    assert reconstruct(page).articles == reconstruct(page).articles
