@@ -40,56 +40,72 @@ class BlockParams:
 def group_lines(page: Page, frame: Frame, params: BlockParams = BlockParams()) -> list[list[int]]:
     """Groups of line indices, each group in reading order inside its block."""
     order = sorted(range(len(page.lines)), key=lambda i: (frame.boxes[i][1], frame.boxes[i][0]))
-    groups: list[list[int]] = []
-    open_groups: list[int] = []  # indices into groups still accepting lines
+    groups: list[_Group] = []
+    open_groups: list[_Group] = []  # groups still accepting lines
     for i in order:
-        target = _find_group(i, groups, open_groups, frame, params)
-        if target is None:
-            groups.append([i])
-            open_groups.append(len(groups) - 1)
-        else:
-            groups[target].append(i)
+        box = frame.boxes[i]
         # Groups whose last line ended far above this line can take no more lines.
-        top = frame.boxes[i][1]
-        open_groups = [k for k in open_groups if top - _bottom(groups[k], frame) <= 3 * frame.size]
-    groups = [_row_order(grp, frame) for grp in groups]
+        open_groups = [grp for grp in open_groups if box[1] - grp.bottom <= 3 * frame.size]
+        target = _find_group(i, open_groups, frame, params)
+        if target is None:
+            target = _Group([], box)
+            groups.append(target)
+            open_groups.append(target)
+        target.add(i, box)
+    out = [_row_order(grp.members, frame) for grp in groups]
     if params.split_paragraphs:
-        groups = [part for grp in groups for part in split_paragraphs(grp, page, frame, params)]
-    return groups
+        out = [part for grp in out for part in split_paragraphs(grp, page, frame, params)]
+    return out
 
 
-def _bottom(group: list[int], frame: Frame) -> float:
-    return max(frame.boxes[i][3] for i in group)
+class _Group:
+    """A block being built: its lines, and the running union of their boxes."""
+
+    __slots__ = ("members", "span")
+
+    def __init__(self, members: list[int], span: Box) -> None:
+        self.members = members
+        self.span = span
+
+    @property
+    def bottom(self) -> float:
+        return self.span[3]
+
+    def add(self, i: int, box: Box) -> None:
+        self.members.append(i)
+        s = self.span
+        self.span = (min(s[0], box[0]), min(s[1], box[1]), max(s[2], box[2]), max(s[3], box[3]))
 
 
-def _find_group(i: int, groups: list[list[int]], open_groups: list[int], frame: Frame, params: BlockParams) -> int | None:
+def _find_group(i: int, open_groups: list[_Group], frame: Frame, params: BlockParams) -> _Group | None:
     best, best_gap = None, float("inf")
-    box = frame.boxes[i]
-    for k in open_groups:
-        last = groups[k][-1]
-        gap = _fit(box, frame.boxes[last], frame.sizes[i], frame.sizes[last], groups[k], frame, params)
+    box, size = frame.boxes[i], frame.sizes[i]
+    for grp in open_groups:
+        last = grp.members[-1]
+        gap = _fit(box, frame.boxes[last], size, frame.sizes[last], grp.span, frame, params)
         if gap is not None and gap < best_gap:
-            best, best_gap = k, gap
+            best, best_gap = grp, gap
     return best
 
 
-def _fit(box: Box, last: Box, size: float, last_size: float, group: list[int], frame: Frame, params: BlockParams) -> float | None:
+def _fit(box: Box, last: Box, size: float, last_size: float, span: Box, frame: Frame, params: BlockParams) -> float | None:
     """The gap from the group's last line to ``box`` if the line may join, else None."""
     ratio = max(size, last_size) / max(1e-6, min(size, last_size))
     if ratio > params.size_ratio:
         return None
     s = max(size, last_size)
+    gap = box[1] - last[3]
+    if gap > params.gap_max * s or box[0] > span[2] or box[2] < span[0]:
+        return None
     if g.y_overlap_ratio(box, last) > 0.5:
         # Same row: a line the engine cut in two, inside the block's x range.
-        span = g.union(frame.boxes[j] for j in group)
         inside = box[0] >= span[0] - 0.5 * s and box[2] <= span[2] + 0.5 * s
         return 0.0 if inside and box[0] >= last[2] - 0.5 * s else None
-    gap = box[1] - last[3]
-    if gap < -0.5 * s or gap > params.gap_max * s:
+    if gap < -0.5 * s:
         return None
     if g.x_overlap_ratio(box, last) < 0.5:
         return None
-    if _rule_between(last, box, frame):
+    if frame.separators and _rule_between(last, box, frame):
         return None
     return gap
 

@@ -147,12 +147,14 @@ def continuation_evidence(a: str, b: str) -> tuple[float, tuple[str, ...]]:
     Returns (score, reasons). Reasons are short, human-readable and stable, so they can
     be shown to users (``--explain``) and asserted in tests.
     """
-    a, b = normalize(a), normalize(b)
+    # Only the text near the cut matters; long blocks would only cost time.
+    a, b = normalize(a[-80:]), normalize(b[:80])
     score, reasons = 0.0, []
     if not a or not b:
         return 0.0, ("empty",)
     if ends_with_sign_off(a):
         return -4.0, ("a ends with a sign-off",)
+    cjk = is_cjk_text(a[-20:])
     if ends_sentence(a):
         score -= 1.0
         reasons.append("a ends a sentence")
@@ -162,10 +164,10 @@ def continuation_evidence(a: str, b: str) -> tuple[float, tuple[str, ...]]:
     if ends_with_hyphen(a) and starts_lower(b):
         score += 2.0
         reasons.append("hyphenated word split")
-    elif not is_cjk_text(a) and starts_lower(b):
+    elif not cjk and starts_lower(b):
         score += 1.5
         reasons.append("b starts lower-case")
-    elif not is_cjk_text(a) and starts_upper(b) and not ends_sentence(a):
+    elif not cjk and starts_upper(b) and not ends_sentence(a):
         score -= 0.5
         reasons.append("b starts upper-case")
     if open_brackets(a) > 0:
@@ -174,7 +176,7 @@ def continuation_evidence(a: str, b: str) -> tuple[float, tuple[str, ...]]:
     if b[0] in _FINAL or b[0] in "，、,":
         score += 1.5
         reasons.append("b starts with punctuation")
-    if is_cjk_text(a) and cjk_word_across(a, b):
+    if cjk and cjk_word_across(a, b):
         score += 1.5
         reasons.append("a word spans the cut")
     return score, tuple(reasons)
