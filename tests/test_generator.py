@@ -1,0 +1,131 @@
+"""The benchmark page generator: determinism, PDF text layer, truth consistency, quick set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from benchmarks.generator import PageSpec, generate_issue, generate_page
+from benchmarks.generator.truthfile import article_from_segments, paste_text
+
+REPO = Path(__file__).resolve().parents[1]
+QUICK = REPO / "benchmarks" / "data" / "quick"
+CORPUS = REPO.parent / "shared" / "corpus"
+
+pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not available")
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    out = tmp_path_factory.mktemp("gen")
+    specs = [PageSpec("zh-h-t", "zh", False, 5, 101, "light"), PageSpec("en-h-t", "en", False, 6, 102, "clean"),
+             PageSpec("zh-v-t", "zh", True, 4, 103, "medium"), PageSpec("de-h-t", "de", False, 4, 104, "clean")]
+    paths = [generate_page(s, out) for s in specs]
+    paths += generate_issue([PageSpec("zh-i1", "zh", False, 4, 105, issue="iss", page_in_issue=1, issue_pages=2),
+                             PageSpec("zh-i2", "zh", False, 4, 106, issue="iss", page_in_issue=2, issue_pages=2)], out)
+    return {p.name.split(".")[0]: {"truth": json.loads(p.read_text()), "dir": out} for p in paths}
+
+
+def test_same_seed_same_truth(tmp_path: Path, pages: dict[str, dict]) -> None:
+    again = generate_page(PageSpec("zh-h-t", "zh", False, 5, 101, "light"), tmp_path, scan=False)
+    a, b = json.loads(again.read_text()), pages["zh-h-t"]["truth"]
+    a.pop("scan"), dict(b).pop("scan")
+    assert a["lines"] == b["lines"] and a["articles"] == b["articles"] and a["links"] == b["links"]
+
+
+def _pdf_text(page: pdfplumber.page.Page, bbox: list[float], vertical: bool) -> str:
+    x0, y0, x1, y1 = bbox
+    chars = [c for c in page.chars if x0 - 2 <= (c["x0"] + c["x1"]) / 2 <= x1 + 2
+             and y0 - 2 <= (c["top"] + c["bottom"]) / 2 <= y1 + 2]
+    chars.sort(key=(lambda c: c["top"]) if vertical else (lambda c: c["x0"]))
+    return "".join(c["text"] for c in chars).replace(" ", "")
+
+
+@pytest.mark.parametrize("name", ["zh-h-t", "en-h-t", "zh-v-t", "de-h-t"])
+def test_pdf_text_layer_matches_truth_lines(pages: dict[str, dict], name: str) -> None:
+    truth, folder = pages[name]["truth"], pages[name]["dir"]
+    vertical = truth["direction"] == "vertical"
+    with pdfplumber.open(folder / f"{name}.pdf") as pdf:
+        page = pdf.pages[0]
+        assert page.width == pytest.approx(truth["pdf"]["width"], abs=0.01)
+        for line in truth["lines"]:
+            assert _pdf_text(page, line["bbox"], vertical) == line["text"].replace(" ", ""), line
+
+
+@pytest.mark.parametrize("name", ["zh-h-t", "en-h-t", "zh-v-t", "de-h-t", "zh-i1", "zh-i2"])
+def test_truth_is_consistent(pages: dict[str, dict], name: str) -> None:
+    truth = pages[name]["truth"]
+    check_truth(truth)
+    assert (pages[name]["dir"] / f"{name}.paste.txt").read_text() == paste_text(truth)
+
+
+def test_vertical_columns_read_right_to_left(pages: dict[str, dict]) -> None:
+    truth = pages["zh-v-t"]["truth"]
+    assert truth["direction"] == "vertical"
+    segs = {s["id"]: s for s in truth["segments"]}
+    for s in segs.values():
+        if s["role"] != "body":
+            continue
+        boxes = [ln["bbox"] for ln in truth["lines"] if ln["segment"] == s["id"]]
+        assert all(b[3] - b[1] >= b[2] - b[0] or len(ln) <= 1 for b, ln in zip(boxes, boxes))
+        rights = [b[2] for b in boxes]
+        assert rights == sorted(rights, reverse=True)  # each next line sits left of the previous
+
+
+def test_issue_jump(pages: dict[str, dict]) -> None:
+    p1, p2 = pages["zh-i1"]["truth"], pages["zh-i2"]["truth"]
+    out = [j for j in p1["jumps"] if "to_page" in j]
+    back = [j for j in p2["jumps"] if "from_page" in j]
+    assert out and out[0]["text"] == "下转第2版" and back and back[0]["text"] == "上接第1版"
+    assert p1["issue"] == p2["issue"] == "iss"
+
+
+def check_truth(truth: dict) -> None:
+    """What every truth file must satisfy (TRUTH.md)."""
+    assert truth["schema"] == "pagestitch/truth@1"
+    line_ids = [ln["id"] for ln in truth["lines"]]
+    assert len(set(line_ids)) == len(line_ids)
+    segs = {s["id"]: s for s in truth["segments"]}
+    lines = {ln["id"]: ln for ln in truth["lines"]}
+    covered = [i for s in truth["segments"] for i in s["line_ids"]]
+    assert sorted(covered) == sorted(line_ids)
+    for s in segs.values():
+        assert all(lines[i]["segment"] == s["id"] and lines[i]["article"] == s["article"] for i in s["line_ids"])
+    for art in truth["articles"]:
+        assert all(segs[s]["article"] == art["id"] for s in art["segments"])
+        assert article_from_segments(truth, art) == art["text"], art["id"]
+        assert art["text"].split("\n")[0] == art["title"]
+    for link in truth["links"]:
+        a, b = segs[link["source"]], segs[link["target"]]
+        assert a["article"] == b["article"] and a["article"] is not None
+        assert not link["midword"] or link["join"]
+    for j in truth["jumps"]:
+        assert segs[j["segment"]]["role"] == "jump" and segs[j["segment"]]["article"] == j["article"]
+    m = truth["scan"]["matrix"] if truth.get("scan") else None
+    if m:
+        w, h = truth["pdf"]["width"], truth["pdf"]["height"]
+        for x, y in ((0, 0), (w, h)):
+            px, py = m[0][0] * x + m[0][1] * y + m[0][2], m[1][0] * x + m[1][1] * y + m[1][2]
+            assert -0.1 * truth["scan"]["width"] < px < 1.1 * truth["scan"]["width"]
+            assert -0.1 * truth["scan"]["height"] < py < 1.1 * truth["scan"]["height"]
+
+
+def test_quick_set_validates() -> None:
+    files = sorted(QUICK.glob("*.truth.json"))
+    if not files:
+        pytest.skip("quick set not generated")
+    langs, vertical, levels, jumps = set(), 0, set(), 0
+    for f in files:
+        truth = json.loads(f.read_text())
+        check_truth(truth)
+        stem = f.name[: -len(".truth.json")]
+        assert (QUICK / f"{stem}.pdf").exists() and (QUICK / truth["scan"]["file"]).exists()
+        assert (QUICK / f"{stem}.paste.txt").read_text() == paste_text(truth)
+        langs.add(truth["lang"])
+        vertical += truth["direction"] == "vertical"
+        levels.add(truth["scan"]["degradation"])
+        jumps += bool(truth["jumps"])
+    assert {"zh", "en", "de"} <= langs and vertical >= 2 and len(levels) == 4 and jumps >= 2
