@@ -1,0 +1,131 @@
+"""The benchmark runner end to end on a hand-made page, with a fake pipeline (no OCR)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from benchmarks import check_floors
+from benchmarks.run import main as bench_main
+from benchmarks.run import run_bench, tables
+from benchmarks.truth import Truth, load_truth, paste_pieces, piece_segments
+from layout.model import Article, Block, Line, Page, Provenance
+from ocr.loaded import LoadedPage
+
+DATA = Path(__file__).parent / "data" / "bench"
+
+
+class FakePipeline:
+    """Reads lines straight from the truth and reconstructs them perfectly.
+
+    PDF pages come at 144 dpi (points x 2) and scans through the truth's affine, so
+    the benchmark's coordinate mapping is exercised; line ids differ from truth ids.
+    """
+
+    def __init__(self) -> None:
+        self.truths: dict[str, Truth] = {}
+
+    def _truth(self, path: Path) -> Truth:
+        stem = path.name.split(".")[0]
+        if stem not in self.truths:
+            self.truths[stem] = load_truth(path.with_name(stem + ".truth.json"))
+        return self.truths[stem]
+
+    def read(self, path: Path, engine: str) -> list[Any]:
+        truth = self._truth(Path(path))
+        if Path(path).suffix == ".pdf":
+            s, w, h, dpi = 2.0, truth.pdf_size[0] * 2, truth.pdf_size[1] * 2, 144.0
+        else:
+            assert truth.scan is not None
+            s, w, h, dpi = truth.scan.matrix[0][0], truth.scan.width, truth.scan.height, truth.scan.dpi
+        # Engine order: bottom line first, so it is a poor order to beat.
+        lines = tuple(Line(f"L{t.id}", t.text, tuple(v * s for v in t.bbox)) for t in reversed(truth.lines))
+        page = Page(w, h, lines, source=str(path), dpi=dpi, provenance=Provenance(timings={"ocr": 0.01}))
+        return [LoadedPage(page, np.zeros((int(h), int(w)), np.uint8))]
+
+    def reconstruct(self, loaded: Any) -> Page:
+        page = loaded.page if isinstance(loaded, LoadedPage) else loaded
+        truth = self._truth(Path(page.source))
+        blocks = tuple(Block(s.id, tuple(f"L{x}" for x in s.line_ids), (0, 0, 1, 1)) for s in truth.segments)
+        arts = tuple(Article(a.id, a.title, a.segments, a.text) for a in truth.articles)
+        timings = {**dict(page.provenance.timings), "layout": 0.001}
+        return page.with_(blocks=blocks, reading_order=tuple(b.id for b in blocks), articles=arts,
+                          provenance=Provenance(timings=timings))
+
+    def unscramble(self, text: str) -> Any:
+        truth = next(iter(self.truths.values()))
+        seg_of = piece_segments(truth, paste_pieces(text))
+        return {"articles": [{"title": a.title, "text": a.text,
+                              "pieces": [seg_of.index(s) for s in a.segments]} for a in truth.articles]}
+
+
+def _run(tmp_path: Path) -> dict[str, Any]:
+    return run_bench(True, "generated", tmp_path / "out", data=DATA, pipeline=FakePipeline(),
+                     tesseract=False, cache_dir=tmp_path / "cache")
+
+
+def test_runner_end_to_end(tmp_path: Path) -> None:
+    results = _run(tmp_path)
+    assert results["errors"] == []
+    saved = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    for key in ("schema", "created", "quick", "set", "engine", "environment", "tracks", "notes", "errors"):
+        assert key in saved
+    assert set(saved["tracks"]) == {"pdf", "scan", "paste"}
+    pdf = saved["tracks"]["pdf"]
+    assert set(pdf) == {"pagestitch", "engine-order", "sort-tblr", "xy-cut", "pdfplumber"}
+    ps = pdf["pagestitch"]["aggregate"]
+    assert ps["link_f1"] == 1.0 and ps["cer"] == 0.0 and ps["pair_f1"] == 1.0
+    assert ps["tau"] == pytest.approx(1.0) and ps["bleu4"] == pytest.approx(1.0)
+    assert "en-t-001" in pdf["pagestitch"]["pages"]
+    assert pdf["engine-order"]["aggregate"]["tau"] == pytest.approx(-1.0)
+    assert pdf["engine-order"]["aggregate"].get("pair_f1") is None  # baselines do not group
+    assert pdf["xy-cut"]["aggregate"]["tau"] == pytest.approx(1.0)  # this page is easy for XY-cut
+    assert pdf["pdfplumber"]["aggregate"]["line_recall"] == 1.0
+    assert pdf["pdfplumber"]["aggregate"]["tau"] < 1.0  # it reads across the gutter
+    scan = saved["tracks"]["scan"]["pagestitch"]["aggregate"]
+    assert scan["link_f1"] == 1.0 and scan["line_recall"] == 1.0
+    paste = saved["tracks"]["paste"]
+    assert paste["pagestitch"]["aggregate"]["link_f1"] == 1.0
+    assert paste["paste-as-is"]["aggregate"]["link_p"] < 1.0
+    assert (tmp_path / "out" / "report.html").exists()
+    assert list((tmp_path / "out" / "overlays").glob("*.png"))
+    assert list((tmp_path / "cache" / "ocr").glob("*.json"))  # scan OCR cached
+    assert "pagestitch" in tables(results)
+    # A second run reads the scan from the cache and scores the same.
+    again = _run(tmp_path)
+    assert again["tracks"]["scan"]["pagestitch"]["pages"]["en-t-001"]["time_read"] == \
+        results["tracks"]["scan"]["pagestitch"]["pages"]["en-t-001"]["time_read"]
+
+
+def test_floor_check(tmp_path: Path) -> None:
+    _run(tmp_path)
+    results = tmp_path / "out" / "results.json"
+    ok = tmp_path / "ok.json"
+    ok.write_text(json.dumps({"floors": {"pdf.pagestitch.link_f1": {"min": 0.9},
+                                         "pdf.pagestitch.cer": {"max": 0.1}}}))
+    assert check_floors.main([str(results), "--floors", str(ok)]) == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"floors": {"pdf.sort-tblr.tau": {"min": 0.99}}}))
+    assert check_floors.main([str(results), "--floors", str(bad)]) == 1
+    missing = tmp_path / "missing.json"
+    missing.write_text(json.dumps({"floors": {"real/nzz-reading-order.pagestitch.region_tau": 0.5}}))
+    assert check_floors.main([str(results), "--floors", str(missing)]) == 1
+    assert check_floors.main([str(results), "--floors", str(missing), "--allow-missing"]) == 0
+
+
+def test_shipped_floors_parse() -> None:
+    floors = json.loads((Path(__file__).parent.parent / "benchmarks" / "floors.json").read_text())["floors"]
+    assert floors and all("." in k for k in floors)
+
+
+def test_main_rejects_bad_set(tmp_path: Path) -> None:
+    try:
+        bench_main(["--set", "nope", "--out", str(tmp_path)])
+    except SystemExit as exc:
+        assert exc.code != 0
+    else:
+        raise AssertionError("argparse should reject --set nope")
