@@ -1,0 +1,713 @@
+"""PDF pages: lines from the text layer (per character), drawn rules, and a raster.
+
+Lines are built from ``page.chars`` rather than pdfplumber's word/text extraction,
+which joins words across narrow gutters. Every threshold is a multiple of the font
+size ("em") of the characters involved.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from layout.model import Line, Page, Provenance, Separator
+from ocr.engines.base import Engine
+from ocr.images import ocr_page
+from ocr.loaded import InputError, LoadedPage
+
+DEFAULT_DPI = 144.0
+# Pages without a text layer are OCR'd from a raster at this resolution.
+OCR_DPI = 300.0
+
+# Horizontal gaps, in em of the characters on either side.
+WORD_GAP_EM = 0.12  # narrower is kerning/tracking; wider is a word space (Latin)
+GUTTER_GAP_EM = 1.0  # wider never occurs between words, even in justified lines
+UNSPACED_GAP_EM = 0.5  # wider gap without the PDF's own space char: not a word space
+# A gap at least this wide is a gutter when the rows around it are blank there too.
+ALIGNED_GAP_EM = 0.45
+# Rows looked at above and below for that check, and how far away they may be (em).
+ALIGN_ROWS = 2
+ALIGN_REACH_EM = 3.0
+# Two chars are on one baseline if their bottoms differ by less than this (em).
+BASELINE_EM = 0.3
+# Vertical text: stacked chars whose centres differ by less than this (em) share a
+# column, and a gap along the column wider than this (em) ends the line.
+STACK_ALIGN_EM = 0.3
+STACK_GAP_EM = 0.8
+
+EngineSource = Callable[[], Engine]
+
+
+@dataclass(frozen=True)
+class Char:
+    """One glyph in PDF points, top-left origin of the page's crop box."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    index: int  # position in the content stream
+    upright: bool = True
+    # +1 when rotated text runs downwards, -1 when it runs upwards (non-upright only)
+    flow: int = 1
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2.0
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2.0
+
+    @property
+    def is_space(self) -> bool:
+        return not self.text.strip()
+
+
+# ------------------------------------------------------------------------- opening
+
+
+def _problem_of(exc: BaseException) -> str:
+    """A readable problem text; pdfplumber wraps pdfminer errors, so walk the chain."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        name = type(seen).__name__
+        if "Password" in name or "Encrypt" in name:
+            return "encrypted PDF: a password is needed"
+        seen = seen.__cause__ or seen.__context__
+    detail = str(exc) or type(exc).__name__
+    return f"not a readable PDF: {detail}"
+
+
+def _open_pdf(path: Path) -> Any:
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(str(path))
+        _ = pdf.pages  # parses the page tree: broken files fail here, not later
+    except Exception as exc:  # noqa: BLE001 - any parser failure means unreadable input
+        raise InputError(str(path), _problem_of(exc)) from None
+    if not pdf.pages:
+        pdf.close()
+        raise InputError(str(path), "not a readable PDF: it has no pages")
+    return pdf
+
+
+# ------------------------------------------------------------------------- chars
+
+
+def _chars_of(page: Any) -> list[Char]:
+    ox, oy = float(page.bbox[0]), float(page.bbox[1])
+    chars: list[Char] = []
+    for i, c in enumerate(_dedupe(page.chars)):
+        size = float(c.get("size") or 0.0) or float(c["bottom"] - c["top"])
+        if size <= 0:
+            continue
+        matrix = c.get("matrix") or (1, 0, 0, 1, 0, 0)
+        upright = bool(c.get("upright", True))
+        chars.append(
+            Char(
+                text=str(c["text"]),
+                x0=float(c["x0"]) - ox,
+                top=float(c["top"]) - oy,
+                x1=float(c["x1"]) - ox,
+                bottom=float(c["bottom"]) - oy,
+                size=size,
+                index=i,
+                upright=upright,
+                # In PDF space y grows upwards; a positive b means the text runs up.
+                flow=-1 if (not upright and float(matrix[1]) > 0) else 1,
+            )
+        )
+    return chars
+
+
+def _dedupe(raw: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop glyphs drawn twice at (almost) the same spot, as fake-bold PDFs do.
+
+    pdfplumber's own dedupe_chars is quadratic-ish and takes seconds per page.
+    """
+    seen: set[tuple[str, float, int, int]] = set()
+    kept: list[dict[str, Any]] = []
+    for c in raw:
+        size = float(c.get("size") or 0.0) or 1.0
+        cell = 0.1 * size  # a tenth of an em apart still counts as the same glyph
+        key = (str(c["text"]), round(size, 1), round(float(c["x0"]) / cell), round(float(c["top"]) / cell))
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(c)
+    return kept
+
+
+def _unmapped_share(chars: Sequence[Char]) -> float:
+    """Share of glyphs pdfminer could not map to Unicode (shown as "(cid:N)")."""
+    if not chars:
+        return 0.0
+    return sum(1 for c in chars if c.text.startswith("(cid:")) / len(chars)
+
+
+# ------------------------------------------------------------------------- orientation
+
+
+def _stream_relation(a: Char, b: Char) -> str | None:
+    """How glyph ``b`` (next in the content stream) sits relative to ``a``.
+
+    ``"h"``: on the same baseline just to the right; ``"v"``: in the same column just
+    below. PDFs write text in its writing direction, so this tells the direction even
+    where lines or columns touch.
+    """
+    em = max(a.size, b.size)
+    if abs(b.bottom - a.bottom) < BASELINE_EM * em and -0.3 * em < b.x0 - a.x1 < GUTTER_GAP_EM * em:
+        return "h"
+    if abs(b.cx - a.cx) < STACK_ALIGN_EM * em and -0.3 * em < b.top - a.bottom < STACK_GAP_EM * em:
+        return "v"
+    return None
+
+
+def _nearest_gaps(glyphs: Sequence[Char], who: Sequence[int]) -> dict[int, tuple[float, float]]:
+    """For glyphs ``who``: smallest gap (em) to a neighbour on the baseline / in the column.
+
+    Used only where the stream order says nothing; whichever neighbours are tighter
+    give the direction.
+    """
+    x0 = np.array([c.x0 for c in glyphs])
+    x1 = np.array([c.x1 for c in glyphs])
+    top = np.array([c.top for c in glyphs])
+    bottom = np.array([c.bottom for c in glyphs])
+    cx = (x0 + x1) / 2
+    order = np.argsort(top)
+    sorted_top = top[order]
+    result: dict[int, tuple[float, float]] = {}
+    for i in who:
+        em = glyphs[i].size
+        lo = np.searchsorted(sorted_top, top[i] - 3 * em)
+        hi = np.searchsorted(sorted_top, top[i] + 3 * em, side="right")
+        js = order[lo:hi]
+        js = js[js != i]
+        same_base = np.abs(bottom[js] - bottom[i]) < BASELINE_EM * em
+        hgaps = np.maximum(x0[js] - x1[i], x0[i] - x1[js])[same_base]
+        same_col = np.abs(cx[js] - cx[i]) < STACK_ALIGN_EM * em
+        vgaps = np.maximum(top[js] - bottom[i], top[i] - bottom[js])[same_col]
+        h = max(0.0, float(hgaps.min())) / em if hgaps.size else np.inf
+        v = max(0.0, float(vgaps.min())) / em if vgaps.size else np.inf
+        result[i] = (h, v)
+    return result
+
+
+def _split_orientation(chars: Sequence[Char]) -> tuple[list[Char], list[Char]]:
+    """(horizontal chars, vertical chars); spaces always count as horizontal."""
+    glyphs = [c for c in chars if not c.is_space]
+    votes = [[0, 0] for _ in glyphs]  # [horizontal, vertical] per glyph
+    for i in range(len(glyphs) - 1):
+        relation = _stream_relation(glyphs[i], glyphs[i + 1])
+        if relation is not None:
+            slot = 0 if relation == "h" else 1
+            votes[i][slot] += 1
+            votes[i + 1][slot] += 1
+    undecided = [i for i, (h, v) in enumerate(votes) if h == v and glyphs[i].upright]
+    gaps = _nearest_gaps(glyphs, undecided) if undecided else {}
+    # On a page written vertically, lone CJK glyphs (list numbers, brackets) follow
+    # the page's direction rather than touching neighbours in the next column.
+    cjk_votes = [v for g, v in zip(glyphs, votes) if is_cjk(g.text)]
+    vertical_page = sum(v[1] > v[0] for v in cjk_votes) > sum(v[0] > v[1] for v in cjk_votes)
+    vertical_ids: set[int] = set()
+    for i, c in enumerate(glyphs):
+        h_votes, v_votes = votes[i]
+        if i in gaps and vertical_page and is_cjk(c.text):
+            stacked = True
+        elif i in gaps:
+            hg, vg = gaps[i]
+            stacked = vg < 0.5 and vg + 0.15 < hg
+        else:
+            stacked = v_votes > h_votes
+        if stacked or not c.upright:
+            vertical_ids.add(c.index)
+    vertical = [c for c in glyphs if c.index in vertical_ids]
+    horizontal = [c for c in chars if c.index not in vertical_ids]
+    return horizontal, vertical
+
+
+# ------------------------------------------------------------------------- horizontal
+
+
+def _rows(chars: Sequence[Char]) -> list[list[Char]]:
+    """Chars grouped by baseline (a row may span several columns; split later)."""
+    rows: list[list[Char]] = []
+    anchors: list[float] = []
+    for c in sorted(chars, key=lambda ch: (ch.bottom, ch.x0)):
+        if rows and abs(c.bottom - anchors[-1]) < BASELINE_EM * c.size:
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+            anchors.append(c.bottom)
+    rows = _attach_small_glyphs(rows)
+    return [sorted(r, key=lambda ch: ch.x0) for r in rows if r]
+
+
+# Glyphs smaller than this share of a row's text size are super/subscripts when they
+# sit inside that row's band next to its glyphs.
+SCRIPT_SIZE_RATIO = 0.85
+
+
+def _attach_small_glyphs(rows: list[list[Char]]) -> list[list[Char]]:
+    """Move superscripts/subscripts (own baseline) into the row they belong to."""
+    sizes = [statistics.median(c.size for c in row) for row in rows]
+    for r, row in enumerate(rows):
+        keep: list[Char] = []
+        for c in row:
+            host = _host_row(c, rows, sizes, r)
+            if host is None:
+                keep.append(c)
+            else:
+                rows[host].append(c)
+        rows[r] = keep
+    return rows
+
+
+def _host_row(c: Char, rows: list[list[Char]], sizes: list[float], own: int) -> int | None:
+    for i in range(max(0, own - 3), min(len(rows), own + 4)):
+        if i == own or c.size >= SCRIPT_SIZE_RATIO * sizes[i]:
+            continue
+        glyphs = [g for g in rows[i] if not g.is_space and g.size >= SCRIPT_SIZE_RATIO * sizes[i]]
+        if not glyphs:
+            continue
+        top = min(g.top for g in glyphs)
+        bottom = max(g.bottom for g in glyphs)
+        near = any(g.x0 - 0.5 * sizes[i] <= c.cx <= g.x1 + 0.5 * sizes[i] for g in glyphs)
+        if top - 0.2 * sizes[i] <= c.cy <= bottom + 0.2 * sizes[i] and near:
+            return i
+    return None
+
+
+def _crosses_rule(left: Char, right: Char, rules: Sequence[Separator]) -> bool:
+    """A vertical rule standing between two chars of a row is a column boundary."""
+    lo, hi = left.x1, right.x0
+    top = min(left.top, right.top)
+    bottom = max(left.bottom, right.bottom)
+    for rule in rules:
+        x0, y0, x1, y1 = rule.bbox
+        x = (x0 + x1) / 2.0
+        if lo - 0.05 * left.size <= x <= hi + 0.05 * right.size and y0 <= bottom and y1 >= top:
+            return True
+    return False
+
+
+GutterTest = Callable[[Char, Char], bool]
+
+
+def _split_row(row: Sequence[Char], rules: Sequence[Separator], gutter: GutterTest) -> list[list[Char]]:
+    """Cut a row wherever the gap cannot be a word space."""
+    row_has_spaces = any(c.is_space for c in row)
+    segments: list[list[Char]] = []
+    current: list[Char] = []
+    spaced = False  # a PDF space char lies since the last glyph
+    for c in row:
+        if c.is_space:
+            spaced = True
+            if current:
+                current.append(c)
+            continue
+        prev = _last_glyph(current)
+        if prev is not None and _is_break(prev, c, spaced, row_has_spaces, rules, gutter):
+            segments.append(current)
+            current = []
+        current.append(c)
+        spaced = False
+    if current:
+        segments.append(current)
+    return [_strip_spaces(s) for s in segments if any(not c.is_space for c in s)]
+
+
+def _last_glyph(chars: Sequence[Char]) -> Char | None:
+    for c in reversed(chars):
+        if not c.is_space:
+            return c
+    return None
+
+
+def _is_break(
+    prev: Char, c: Char, spaced: bool, row_has_spaces: bool, rules: Sequence[Separator], gutter: GutterTest
+) -> bool:
+    em = max(prev.size, c.size)
+    gap = (c.x0 - prev.x1) / em
+    if gap > GUTTER_GAP_EM:
+        return True
+    # PDFs that write their own spaces do so at every word gap; a wide gap without
+    # one is a tab stop or a gutter.
+    if row_has_spaces and not spaced and gap > UNSPACED_GAP_EM:
+        return True
+    if gap > ALIGNED_GAP_EM and gutter(prev, c):
+        return True
+    return gap > 0 and _crosses_rule(prev, c, rules)
+
+
+class _RowIndex:
+    """Rows by baseline with their glyphs sorted by x, for the blank-strip test."""
+
+    def __init__(self, rows: Sequence[Sequence[Char]]) -> None:
+        self.rows = [[c for c in row if not c.is_space] for row in rows]
+        self.rows = [r for r in self.rows if r]
+        self.bottoms = [statistics.median(c.bottom for c in r) for r in self.rows]
+        self.row_of = {id(c): i for i, r in enumerate(self.rows) for c in r}
+
+    def is_gutter(self, left: Char, right: Char) -> bool:
+        """Is the gap between two glyphs blank in the neighbouring rows as well?
+
+        A column gutter is a vertical white strip; a wide word space in justified text
+        is not, as the rows above and below have ink at that x.
+        """
+        row = self.row_of.get(id(left))
+        if row is None:
+            return False
+        em = max(left.size, right.size)
+        x = (left.x1 + right.x0) / 2.0
+        half = 0.1 * em
+        clear = blocked = 0
+        for other in self._neighbours(row, em):
+            state = self._strip_state(self.rows[other], x - half, x + half)
+            clear += state == "clear"
+            blocked += state == "blocked"
+        return clear >= 2 and clear > blocked
+
+    def _neighbours(self, row: int, em: float) -> list[int]:
+        reach = ALIGN_REACH_EM * em
+        found: list[int] = []
+        for step in (-1, 1):
+            i, taken = row + step, 0
+            while 0 <= i < len(self.rows) and taken < ALIGN_ROWS:
+                if abs(self.bottoms[i] - self.bottoms[row]) > reach:
+                    break
+                found.append(i)
+                taken += 1
+                i += step
+        return found
+
+    @staticmethod
+    def _strip_state(glyphs: Sequence[Char], lo: float, hi: float) -> str:
+        """``blocked`` if ink covers [lo, hi], ``clear`` if the row has ink on both
+        sides but none there, else ``open`` (the row says nothing about this x)."""
+        left = right = False
+        for c in glyphs:
+            if c.x1 > lo and c.x0 < hi:
+                return "blocked"
+            left = left or c.x1 <= lo
+            right = right or c.x0 >= hi
+        return "clear" if left and right else "open"
+
+
+def _strip_spaces(chars: list[Char]) -> list[Char]:
+    start, end = 0, len(chars)
+    while start < end and chars[start].is_space:
+        start += 1
+    while end > start and chars[end - 1].is_space:
+        end -= 1
+    return chars[start:end]
+
+
+def is_cjk(ch: str) -> bool:
+    if not ch:
+        return False
+    code = ord(ch[0])
+    return (
+        0x2E80 <= code <= 0x9FFF  # radicals, kana, CJK punctuation, ideographs
+        or 0xAC00 <= code <= 0xD7AF  # hangul
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFF00 <= code <= 0xFFEF  # full-width forms
+        or 0x20000 <= code <= 0x2FFFF
+    )
+
+
+def _row_text(chars: Sequence[Char]) -> str:
+    """Glyphs joined, with one space at each word gap (never between CJK chars)."""
+    parts: list[str] = []
+    prev: Char | None = None
+    spaced = False
+    for c in chars:
+        if c.is_space:
+            spaced = True
+            continue
+        if prev is not None and _wants_space(prev, c, spaced):
+            parts.append(" ")
+        parts.append(c.text)
+        prev, spaced = c, False
+    return "".join(parts)
+
+
+def _wants_space(prev: Char, c: Char, spaced: bool) -> bool:
+    if is_cjk(prev.text[-1]) and is_cjk(c.text[0]):
+        return False
+    if spaced:
+        return True
+    return (c.x0 - prev.x1) > WORD_GAP_EM * min(prev.size, c.size)
+
+
+# ------------------------------------------------------------------------- vertical
+
+
+def _columns_of(chars: Sequence[Char]) -> list[list[Char]]:
+    """Stacked chars grouped by shared x-range, then cut at wide gaps along y."""
+    groups: list[list[Char]] = []
+    for c in sorted(chars, key=lambda ch: (ch.cx, ch.top)):
+        if groups and abs(c.cx - _mean_cx(groups[-1])) < STACK_ALIGN_EM * c.size:
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    stacks: list[list[Char]] = []
+    for group in groups:
+        stacks.extend(_cut_stack(group))
+    return stacks
+
+
+def _mean_cx(chars: Sequence[Char]) -> float:
+    return sum(c.cx for c in chars) / len(chars)
+
+
+def _cut_stack(group: Sequence[Char]) -> list[list[Char]]:
+    ordered = sorted(group, key=lambda ch: ch.top)
+    stacks: list[list[Char]] = [[ordered[0]]]
+    for c in ordered[1:]:
+        prev = stacks[-1][-1]
+        if (c.top - prev.bottom) > STACK_GAP_EM * max(c.size, prev.size):
+            stacks.append([c])
+        else:
+            stacks[-1].append(c)
+    return stacks
+
+
+def _stack_text(stack: Sequence[Char]) -> str:
+    chars = list(stack)
+    if chars and chars[0].flow < 0:
+        chars.reverse()  # rotated Latin running bottom to top
+    joined = ""
+    for prev, c in zip([None, *chars[:-1]], chars):
+        if prev is not None and not (is_cjk(prev.text[-1]) and is_cjk(c.text[0])):
+            gap = abs(c.top - prev.bottom) if c.flow > 0 else abs(prev.top - c.bottom)
+            if gap > WORD_GAP_EM * min(c.size, prev.size):
+                joined += " "
+        joined += c.text
+    return joined
+
+
+# ------------------------------------------------------------------------- lines
+
+
+def _make_line(chars: Sequence[Char], text: str, scale: float, vertical: bool) -> Line:
+    x0 = min(c.x0 for c in chars) * scale
+    y0 = min(c.top for c in chars) * scale
+    x1 = max(c.x1 for c in chars) * scale
+    y1 = max(c.bottom for c in chars) * scale
+    size = statistics.median(c.size for c in chars if not c.is_space) * scale
+    box = (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
+    return Line(
+        id="",
+        text=text,
+        bbox=box,
+        polygon=((box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3])),
+        confidence=None,
+        height=round(size, 2),
+        vertical=vertical,
+    )
+
+
+def text_lines(chars: Sequence[Char], rules: Sequence[Separator], scale: float) -> list[Line]:
+    """Lines from PDF chars (``rules`` in points), in pixels at ``scale`` px/pt.
+
+    Ids ``l0…`` follow the content stream (first glyph of each line), which keeps the
+    PDF's own order available as a baseline.
+    """
+    horizontal, vertical = _split_orientation(chars)
+    stacks: list[list[Char]] = []
+    for stack in _columns_of(vertical):
+        # A lone upright Latin glyph is no vertical line: most often a superscript
+        # that must rejoin its row.
+        if len(stack) == 1 and stack[0].upright and not is_cjk(stack[0].text):
+            horizontal.append(stack[0])
+        else:
+            stacks.append(stack)
+    found: list[tuple[int, Line]] = []
+    rows = _rows(horizontal)
+    index = _RowIndex(rows)
+    for row in rows:
+        for segment in _split_row(row, rules, index.is_gutter):
+            line = _make_line(segment, _row_text(segment), scale, vertical=False)
+            found.append((min(c.index for c in segment), line))
+    for stack in stacks:
+        text = _stack_text(stack)
+        # One rotated or stacked glyph alone is still text; keep it, horizontally.
+        line = _make_line(stack, text, scale, vertical=len(stack) > 1)
+        found.append((min(c.index for c in stack), line))
+    found.sort(key=lambda item: item[0])
+    return [_renamed(line, i) for i, (_, line) in enumerate(found)]
+
+
+def _renamed(line: Line, index: int) -> Line:
+    return Line(
+        id=f"l{index}",
+        text=line.text,
+        bbox=line.bbox,
+        polygon=line.polygon,
+        confidence=line.confidence,
+        height=line.height,
+        vertical=line.vertical,
+    )
+
+
+# ------------------------------------------------------------------------- rules
+
+
+def _text_size(chars: Sequence[Char]) -> float:
+    sizes = [c.size for c in chars if not c.is_space]
+    return statistics.median(sizes) if sizes else 10.0
+
+
+def _rule_kind(w: float, h: float, thin: float) -> str | None:
+    if w <= thin and h > thin:
+        return "vertical"
+    if h <= thin and w > thin:
+        return "horizontal"
+    return None
+
+
+def _contains_text(box: tuple[float, float, float, float], chars: Iterable[Char]) -> bool:
+    x0, y0, x1, y1 = box
+    return any(x0 <= c.cx <= x1 and y0 <= c.cy <= y1 for c in chars if not c.is_space)
+
+
+def _is_background(box: tuple[float, float, float, float], width: float, height: float, em: float) -> bool:
+    x0, y0, x1, y1 = box
+    return x0 <= em and y0 <= em and x1 >= width - em and y1 >= height - em
+
+
+def page_rules(page: Any, chars: Sequence[Char]) -> list[Separator]:
+    """Drawn rules and frames in PDF points (top-left origin of the crop box)."""
+    em = _text_size(chars)
+    # Thicker than half an em is a box, not a rule.
+    thin = 0.5 * em
+    # Shorter than an em is a tick, bullet or underline of one letter.
+    shortest = 1.0 * em
+    ox, oy = float(page.bbox[0]), float(page.bbox[1])
+    width, height = _page_size(page)
+    found: list[Separator] = []
+    for obj in list(page.lines) + list(page.rects):
+        box = (float(obj["x0"]) - ox, float(obj["top"]) - oy, float(obj["x1"]) - ox, float(obj["bottom"]) - oy)
+        w, h = box[2] - box[0], box[3] - box[1]
+        if max(w, h) < shortest or _is_background(box, width, height, em):
+            continue
+        kind = _rule_kind(w, h, thin)
+        if kind is None and obj.get("object_type") == "rect":
+            if obj.get("stroke") or _contains_text(box, chars):
+                kind = "frame"
+        if kind is not None:
+            found.append(Separator(box, kind))
+    return found
+
+
+def _scaled(sep: Separator, scale: float) -> Separator:
+    return Separator(tuple(round(v * scale, 2) for v in sep.bbox), sep.kind)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------- pages
+
+
+def _rotation(page: Any) -> int:
+    return int(getattr(page, "rotation", 0) or 0) % 360
+
+
+def _page_size(page: Any) -> tuple[float, float]:
+    """Size as displayed: pdfplumber rotates char positions by /Rotate but not the size."""
+    width, height = float(page.width), float(page.height)
+    return (height, width) if _rotation(page) in (90, 270) else (width, height)
+
+
+def _render(pdf_path: Path, index: int, dpi: float, rotation: int = 0) -> np.ndarray:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf_path))
+    try:
+        # pdfium draws the unrotated page; turn it like the viewer (and pdfplumber) do.
+        bitmap = document[index].render(scale=dpi / 72.0, rotation=rotation)
+        array = np.array(bitmap.to_numpy()[:, :, :3])  # BGR, copied off pdfium memory
+    finally:
+        document.close()
+    return array
+
+
+def _provenance(engine: str, model: str, version: str, parameters: dict[str, Any], timings: dict[str, float]) -> Provenance:
+    return Provenance(engine=engine, model=model, version=version, parameters=parameters, timings=timings)
+
+
+def _text_layer_page(path: Path, page: Any, number: int, chars: list[Char], dpi: float) -> LoadedPage:
+    import pdfplumber
+
+    started = time.perf_counter()
+    scale = dpi / 72.0
+    rules = page_rules(page, chars)
+    vertical_rules = [r for r in rules if r.kind == "vertical"]
+    lines = text_lines(chars, vertical_rules, scale)
+    image = _render(path, number - 1, dpi, _rotation(page))
+    width, height = _page_size(page)
+    elapsed = time.perf_counter() - started
+    result = Page(
+        width=round(width * scale, 2),
+        height=round(height * scale, 2),
+        lines=tuple(lines),
+        source=str(path),
+        page_number=number,
+        dpi=dpi,
+        separators=tuple(_scaled(r, scale) for r in rules),
+        provenance=_provenance(
+            "pdf", "pdfplumber text layer", f"pdfplumber {pdfplumber.__version__}",
+            {"dpi": dpi, "skew": 0.0}, {"read": round(elapsed, 4)},
+        ),
+    )
+    return LoadedPage(page=result, image=image)
+
+
+def _ocr_page(path: Path, number: int, engine: Engine, dpi: float, rotation: int) -> LoadedPage:
+    return ocr_page(_render(path, number - 1, dpi, rotation), engine, str(path), number, dpi)
+
+
+def read_pdf(
+    path: str | Path,
+    engine: EngineSource,
+    dpi: float = DEFAULT_DPI,
+    ocr_dpi: float = OCR_DPI,
+    pages: Iterable[int] | None = None,
+) -> list[LoadedPage]:
+    """Pages of a PDF (all, or the 1-based numbers in ``pages``).
+
+    ``engine`` is called only if a page has no text layer.
+    """
+    pdf_path = Path(path)
+    pdf = _open_pdf(pdf_path)
+    wanted = None if pages is None else set(pages)
+    result: list[LoadedPage] = []
+    try:
+        for number, page in enumerate(pdf.pages, start=1):
+            if wanted is not None and number not in wanted:
+                continue
+            result.append(_read_page(pdf_path, page, number, engine, dpi, ocr_dpi))
+            page.close()  # pdfplumber caches layout objects per page
+    finally:
+        pdf.close()
+    return result
+
+
+def _read_page(path: Path, page: Any, number: int, engine: EngineSource, dpi: float, ocr_dpi: float) -> LoadedPage:
+    try:
+        chars = _chars_of(page)
+    except Exception as exc:  # noqa: BLE001 - a broken content stream is bad input
+        raise InputError(str(path), f"page {number}: {_problem_of(exc)}") from None
+    glyphs = [c for c in chars if not c.is_space]
+    # No text layer, or one made of unmapped glyph ids: only the pixels can be read.
+    if not glyphs or _unmapped_share(glyphs) > 0.5:
+        return _ocr_page(path, number, engine(), ocr_dpi, _rotation(page))
+    return _text_layer_page(path, page, number, chars, dpi)

@@ -1,0 +1,139 @@
+"""OCR engine protocol, registry, and the rapidocr / tesseract backends."""
+
+from __future__ import annotations
+
+import socket
+import sys
+
+import numpy as np
+import pytest
+
+from ocr.engines import Engine, EngineUnavailable, engine_names, get_engine
+from ocr.engines.base import make_line
+
+
+def _center_inside(box, outer, slack=0.0):
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return outer[0] - slack <= cx <= outer[2] + slack and outer[1] - slack <= cy <= outer[3] + slack
+
+
+def test_registry_names_and_unknown_engine():
+    assert {"rapidocr", "tesseract", "paddleocr"} <= set(engine_names())
+    with pytest.raises(ValueError, match="unknown OCR engine"):
+        get_engine("nonesuch")
+
+
+def test_paddleocr_is_registered_but_unavailable():
+    with pytest.raises(EngineUnavailable, match="issue 7"):
+        get_engine("paddleocr")
+
+
+def test_engine_unavailable_is_runtime_error():
+    assert issubclass(EngineUnavailable, RuntimeError)
+
+
+def test_rapidocr_reads_rendered_columns(ocr_rapid_engine, ocr_render_columns):
+    image, truth = ocr_render_columns()
+    engine = ocr_rapid_engine
+    assert isinstance(engine, Engine)
+    lines = engine.recognize(image)
+    assert [line.id for line in lines] == [f"l{i}" for i in range(len(lines))]
+    assert len(lines) == len(truth)
+    for text, box in truth:
+        match = [line for line in lines if _center_inside(line.bbox, box, slack=4)]
+        assert len(match) == 1, text
+        line = match[0]
+        assert line.text == text
+        assert line.polygon is not None and len(line.polygon) == 4
+        assert 0.5 < (line.confidence or 0) <= 1.0
+        # Measured height is the text size (the font is 24 px).
+        assert 18 <= (line.height or 0) <= 34
+        assert not line.vertical
+
+
+def test_rapidocr_accepts_bgr_and_reports_info(ocr_rapid_engine, ocr_render_columns):
+    image, _ = ocr_render_columns(columns=(("市政府宣布交通计划",),))
+    bgr = np.repeat(image[:, :, None], 3, axis=2)
+    lines = ocr_rapid_engine.recognize(bgr)
+    assert [line.text for line in lines] == ["市政府宣布交通计划"]
+    info = ocr_rapid_engine.info()
+    assert "PP-OCRv6" in info["model"]
+    assert info["version"].startswith("rapidocr 3.")
+    assert isinstance(info["parameters"], dict)
+
+
+def test_rapidocr_never_touches_the_network(monkeypatch, ocr_render_columns):
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    # A fresh engine (not the cached one) so that model loading happens under the patch.
+    engine = get_engine("rapidocr", use_cls=False)
+    image, _ = ocr_render_columns(columns=(("天气预报明天下雨",),))
+    assert [line.text for line in engine.recognize(image)] == ["天气预报明天下雨"]
+    assert engine.info()["parameters"] == {"use_cls": False}
+
+
+def test_rapidocr_rejects_unknown_option():
+    with pytest.raises(ValueError, match="unknown rapidocr option"):
+        get_engine("rapidocr", bogus=1)
+
+
+def test_blank_image_gives_no_lines(ocr_rapid_engine):
+    assert ocr_rapid_engine.recognize(np.full((200, 300), 255, np.uint8)) == []
+
+
+def test_make_line_horizontal_and_vertical():
+    flat = make_line(0, "新闻报道", [(10, 10), (110, 12), (110, 37), (10, 35)], 0.9)
+    assert not flat.vertical and flat.id == "l0"
+    assert flat.bbox == (10.0, 10.0, 110.0, 37.0)
+    assert flat.height == pytest.approx(25.0)
+    tall = make_line(3, "新闻报道今天", [(50, 10), (74, 10), (74, 160), (50, 160)], 0.9)
+    assert tall.vertical and tall.id == "l3"
+    assert tall.height == pytest.approx(24.0)  # the width of the column of characters
+    # A single tall glyph ("1") is not a vertical line.
+    assert not make_line(1, "1", [(0, 0), (8, 0), (8, 30), (0, 30)], 0.9).vertical
+
+
+# ------------------------------------------------------------------------- tesseract
+
+
+def _tesseract_or_skip():
+    try:
+        return get_engine("tesseract", lang="eng", psm=3)
+    except EngineUnavailable as exc:
+        pytest.skip(f"tesseract engine unavailable: {exc}")
+
+
+def test_tesseract_missing_package_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pytesseract", None)
+    with pytest.raises(EngineUnavailable, match=r"pip install 'pagestitch\[tesseract\]'"):
+        get_engine("tesseract")
+
+
+def test_tesseract_missing_language_says_what_to_apt_get():
+    _tesseract_or_skip()
+    with pytest.raises(EngineUnavailable, match="apt-get install tesseract-ocr-xxx"):
+        get_engine("tesseract", lang="eng+xxx")
+
+
+def test_tesseract_lines_in_engine_order():
+    from PIL import Image, ImageDraw, ImageFont
+
+    engine = _tesseract_or_skip()
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 28)
+    img = Image.new("L", (900, 300), 255)
+    draw = ImageDraw.Draw(img)
+    texts = ["The council approved the budget", "after a long debate on Monday", "Residents welcomed the decision"]
+    for i, text in enumerate(texts):
+        draw.text((30, 30 + 60 * i), text, font=font, fill=0)
+    lines = engine.recognize(np.array(img))
+    assert [line.id for line in lines] == [f"l{i}" for i in range(len(lines))]
+    assert [line.text for line in lines] == texts
+    assert all(line.bbox[1] < nxt.bbox[1] for line, nxt in zip(lines, lines[1:]))
+    assert all(15 <= (line.height or 0) <= 40 for line in lines)
+    info = engine.info()
+    assert info["parameters"]["lang"] == "eng" and info["version"].startswith("tesseract")

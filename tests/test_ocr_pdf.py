@@ -1,0 +1,217 @@
+"""PDF text layers: lines from chars, gutters, vertical CJK, rules, errors, OCR fallback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from layout.model import Line
+from ocr.loaded import InputError
+from ocr.pdf import DEFAULT_DPI, read_pdf
+
+REAL = Path("/work/shared/real/pdf")
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="real sample PDFs not present")
+
+
+def _no_ocr():
+    raise AssertionError("a page with a text layer must not be OCR'd")
+
+
+def _crosses(line: Line, x: float, y0: float, y1: float) -> bool:
+    bx0, by0, bx1, by1 = line.bbox
+    return bx0 < x < bx1 and by0 < y1 and by1 > y0
+
+
+@pytest.fixture(scope="module")
+def ocr_bulletin():
+    return read_pdf(REAL / "la-precinct-bulletin-2014-p1.pdf", _no_ocr)
+
+
+@needs_real
+def test_bulletin_lines_never_cross_the_gutters(ocr_bulletin):
+    [loaded] = ocr_bulletin
+    page = loaded.page
+    assert page.dpi == DEFAULT_DPI and page.page_number == 1
+    assert (page.width, page.height) == pytest.approx((792 * 2, 612 * 2))
+    assert loaded.image.shape[:2] == (round(page.height), round(page.width))
+    rules = [s for s in page.separators if s.kind == "vertical"]
+    assert len(rules) == 3
+    assert any(s.kind == "frame" for s in page.separators)
+    for rule in rules:
+        x = (rule.bbox[0] + rule.bbox[2]) / 2
+        crossing = [line.text for line in page.lines if _crosses(line, x, rule.bbox[1], rule.bbox[3])]
+        assert crossing == []
+    texts = [line.text for line in page.lines]
+    assert "NEEL KASHKARI" in texts and "AJ-SUPREME CT-G. LIU" in texts
+    assert all(line.height == pytest.approx(16.08, abs=0.1) for line in page.lines if line.text == "YES")
+
+
+@needs_real
+def test_bulletin_gutters_hold_without_the_drawn_rules(monkeypatch):
+    # The 0.8 em gutters must also be found from the text alone (no rule drawn).
+    import ocr.pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "page_rules", lambda page, chars: [])
+    [loaded] = read_pdf(REAL / "la-precinct-bulletin-2014-p1.pdf", _no_ocr)
+    for x in (212 * 2, 396 * 2, 580 * 2):
+        assert [l.text for l in loaded.page.lines if _crosses(l, x, 152, 1166)] == []
+
+
+@needs_real
+def test_federal_register_three_columns():
+    [loaded] = read_pdf(REAL / "federal-register-2020-17221.pdf", _no_ocr, pages=[2])
+    page = loaded.page
+    assert page.page_number == 2
+    body = [line for line in page.lines if 100 < line.bbox[1] < 1500]  # no header/footer
+    starts = sorted({round(line.bbox[0] / 20) * 20 for line in body})
+    assert len(body) > 150
+    # Column gutters sit between the three column starts (90, 440, 800 px).
+    for x in (430, 790):
+        assert [l.text for l in body if _crosses(l, x, 0, page.height)] == []
+    assert {80, 440, 800} <= set(starts) or {100, 440, 800} <= set(starts)
+
+
+@needs_real
+def test_kampo_vertical_lines():
+    [loaded] = read_pdf(REAL / "kampo.pdf", _no_ocr)
+    lines = loaded.page.lines
+    vertical = [line for line in lines if line.vertical]
+    assert len(vertical) > 80
+    chars = sum(len(line.text) for line in lines)
+    assert sum(len(line.text) for line in vertical) > 0.9 * chars
+    for line in vertical:
+        x0, y0, x1, y1 = line.bbox
+        assert (y1 - y0) > (x1 - x0)
+        assert line.height == pytest.approx(16.0, abs=1.0)
+    joined = "".join(line.text for line in vertical)
+    assert "歩行者は、進行することができること。" in joined
+    assert "道路交通法施行令の一部を改正する政令" in joined
+
+
+@needs_real
+def test_naacl_latin_spaces_and_two_columns():
+    [loaded] = read_pdf(REAL / "naacl06-shinyama.pdf", _no_ocr, pages=[1])
+    page = loaded.page
+    texts = [line.text for line in page.lines]
+    assert "We are trying to extend the boundary of" in texts
+    assert "human effort to tune for a new scenario." in texts
+    # Columns span 144-598 px and 626-1080 px: the gutter is 1.3 em wide.
+    body = [line for line in page.lines if line.bbox[1] > 400]
+    assert [l.text for l in body if _crosses(l, 612, 0, page.height)] == []
+    assert sum(line.bbox[0] > 612 for line in body) > 20
+
+
+# ------------------------------------------------------------------------- made here
+
+
+def _latin_pdf(path: Path, with_space_chars: bool) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("DejaVu", DEJAVU))
+    c = canvas.Canvas(str(path), pagesize=(400, 200))
+    size = 10
+    words = ["the", "council", "approved", "it"]
+    for col, x in enumerate((20, 20 + 160 + 12)):  # gutter: 12 pt = 1.2 em
+        y = 150
+        if with_space_chars:
+            c.setFont("DejaVu", size)
+            c.drawString(x, y, " ".join(words) + " today")
+            continue
+        cursor = x
+        for word in words + ["today"]:
+            c.setFont("DejaVu", size)
+            c.drawString(cursor, y, word)
+            cursor += pdfmetrics.stringWidth(word, "DejaVu", size) + 0.3 * size
+    c.save()
+
+
+@pytest.mark.parametrize("with_space_chars", [True, False])
+def test_word_spaces_kept_and_gutter_split(tmp_path, with_space_chars):
+    path = tmp_path / "latin.pdf"
+    _latin_pdf(path, with_space_chars)
+    [loaded] = read_pdf(path, _no_ocr)
+    assert [line.text for line in loaded.page.lines] == ["the council approved it today"] * 2
+    assert all(line.height == pytest.approx(20.0) for line in loaded.page.lines)  # 10 pt at 144 dpi
+
+
+def test_encrypted_pdf_is_an_input_error(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "locked.pdf"
+    c = canvas.Canvas(str(path), encrypt="secret")
+    c.drawString(72, 720, "hidden")
+    c.save()
+    with pytest.raises(InputError) as err:
+        read_pdf(path, _no_ocr)
+    assert err.value.problem == "encrypted PDF: a password is needed"
+    assert err.value.path == str(path)
+
+
+def test_broken_pdf_is_an_input_error(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    whole = tmp_path / "whole.pdf"
+    c = canvas.Canvas(str(whole))
+    c.drawString(72, 720, "text")
+    c.save()
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(whole.read_bytes()[:200])
+    with pytest.raises(InputError, match="not a readable PDF"):
+        read_pdf(broken, _no_ocr)
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 50)
+    with pytest.raises(InputError, match="junk.pdf"):
+        read_pdf(junk, _no_ocr)
+
+
+def test_page_without_text_layer_is_ocred(tmp_path, ocr_render_columns, ocr_rapid_engine):
+    from PIL import Image
+    from reportlab.pdfgen import canvas
+
+    image, truth = ocr_render_columns(columns=(("市政府宣布交通计划", "居民表示欢迎支持"),), width=400, height=200)
+    png = tmp_path / "scan.png"
+    Image.fromarray(image).save(png)
+    path = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(path), pagesize=(192, 96))  # 400 x 200 px drawn at 150 dpi
+    c.drawImage(str(png), 0, 0, width=192, height=96)
+    c.save()
+    calls = []
+
+    def engine():
+        calls.append(1)
+        return ocr_rapid_engine
+
+    [loaded] = read_pdf(path, engine, ocr_dpi=150)
+    page = loaded.page
+    assert calls == [1]
+    assert page.dpi == 150 and page.provenance.engine == "rapidocr"
+    assert "ocr" in page.provenance.timings and page.provenance.parameters["dpi"] == 150
+    assert [line.text for line in page.lines] == [text for text, _ in truth]
+    assert loaded.image.shape[:2] == (200, 400)
+    for line, (_, box) in zip(page.lines, truth):
+        assert np.allclose(line.bbox, box, atol=6)
+
+
+def test_rotated_page_matches_its_raster(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "rotated.pdf"
+    c = canvas.Canvas(str(path), pagesize=(400, 200))
+    c.setPageRotation(90)
+    c.setFont("Helvetica", 20)
+    c.drawString(20, 150, "Hello rotated world")
+    c.save()
+    [loaded] = read_pdf(path, _no_ocr)
+    page = loaded.page
+    assert (page.width, page.height) == (400.0, 800.0)  # displayed: portrait
+    assert loaded.image.shape[:2] == (800, 400)
+    [line] = page.lines
+    assert line.text == "Hello rotated world" and line.vertical
+    x0, y0, x1, y1 = (int(v) for v in line.bbox)
+    assert loaded.image[y0:y1, x0:x1].min() < 50  # the box sits on the drawn text
