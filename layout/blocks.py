@@ -24,7 +24,8 @@ from layout.frame import Frame
 from layout.model import Block, Box, Line, Page
 
 GAP_MAX = 1.0  # largest gap between lines of one block, in text sizes
-SIZE_RATIO = 1.25  # largest ratio of text sizes inside a block
+GAP_GROWTH = 2.0  # a gap this many times the block's first line gap ends the block
+SIZE_RATIO = 1.15  # largest ratio of a line's text size to its block's
 INDENT = 0.8  # first-line indent that starts a paragraph, in text sizes
 SHORT_END = 2.0  # a line ending this far before the block's right edge ends short
 
@@ -51,7 +52,7 @@ def group_lines(page: Page, frame: Frame, params: BlockParams = BlockParams()) -
             target = _Group([], box)
             groups.append(target)
             open_groups.append(target)
-        target.add(i, box)
+        target.add(i, box, frame)
     out = [_row_order(grp.members, frame) for grp in groups]
     if params.split_paragraphs:
         out = [part for grp in out for part in split_paragraphs(grp, page, frame, params)]
@@ -61,18 +62,28 @@ def group_lines(page: Page, frame: Frame, params: BlockParams = BlockParams()) -
 class _Group:
     """A block being built: its lines, and the running union of their boxes."""
 
-    __slots__ = ("members", "span")
+    __slots__ = ("members", "span", "first_gap", "size_sum")
 
     def __init__(self, members: list[int], span: Box) -> None:
         self.members = members
         self.span = span
+        self.first_gap: float | None = None  # the block's line spacing, once known
+        self.size_sum = 0.0
+
+    def size(self, frame: Frame) -> float:
+        return self.size_sum / len(self.members)
 
     @property
     def bottom(self) -> float:
         return self.span[3]
 
-    def add(self, i: int, box: Box) -> None:
+    def add(self, i: int, box: Box, frame: Frame) -> None:
+        if self.members and self.first_gap is None:
+            gap = box[1] - frame.boxes[self.members[-1]][3]
+            if gap > -0.5 * frame.sizes[i]:  # not a piece of the same row
+                self.first_gap = max(0.0, gap)
         self.members.append(i)
+        self.size_sum += frame.sizes[i]
         s = self.span
         self.span = (min(s[0], box[0]), min(s[1], box[1]), max(s[2], box[2]), max(s[3], box[3]))
 
@@ -82,20 +93,25 @@ def _find_group(i: int, open_groups: list[_Group], frame: Frame, params: BlockPa
     box, size = frame.boxes[i], frame.sizes[i]
     for grp in open_groups:
         last = grp.members[-1]
-        gap = _fit(box, frame.boxes[last], size, frame.sizes[last], grp.span, frame, params)
+        gap = _fit(box, frame.boxes[last], size, grp.size(frame), grp, frame, params)
         if gap is not None and gap < best_gap:
             best, best_gap = grp, gap
     return best
 
 
-def _fit(box: Box, last: Box, size: float, last_size: float, span: Box, frame: Frame, params: BlockParams) -> float | None:
+def _fit(box: Box, last: Box, size: float, group_size: float, grp: _Group, frame: Frame, params: BlockParams) -> float | None:
     """The gap from the group's last line to ``box`` if the line may join, else None."""
-    ratio = max(size, last_size) / max(1e-6, min(size, last_size))
+    ratio = max(size, group_size) / max(1e-6, min(size, group_size))
     if ratio > params.size_ratio:
         return None
-    s = max(size, last_size)
+    s = max(size, group_size)
+    span = grp.span
     gap = box[1] - last[3]
-    if gap > params.gap_max * s or box[0] > span[2] or box[2] < span[0]:
+    limit = params.gap_max * s
+    if grp.first_gap is not None:
+        # A gap well beyond the block's own line spacing is a break (a sub-head, a rule).
+        limit = min(limit, GAP_GROWTH * grp.first_gap + 0.25 * s)
+    if gap > limit or box[0] > span[2] or box[2] < span[0]:
         return None
     if g.y_overlap_ratio(box, last) > 0.5:
         # Same row: a line the engine cut in two, inside the block's x range.

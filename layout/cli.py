@@ -38,7 +38,7 @@ def _formats(value: str) -> list[str]:
 
 def _layout_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--engine", default="rapidocr", help="OCR engine for images and scanned PDFs (rapidocr, tesseract, paddleocr)")
-    p.add_argument("--order", default="partial", help="reading-order strategy (partial, top-down)")
+    p.add_argument("--order", default="modules", help="reading-order strategy (modules, partial, top-down)")
     p.add_argument("--direction", choices=("auto", "horizontal", "vertical"), default="auto", help="force the text direction")
     p.add_argument("--no-rules", action="store_true", help="do not look for column rules in the image")
 

@@ -26,7 +26,8 @@ import numpy as np
 
 from layout.model import Box
 
-Ordering = Callable[[Sequence[Box], Sequence[tuple[Box, str]], float], list[int]]
+# (block boxes in the reading frame, block roles, separators in the frame, text size)
+Ordering = Callable[[Sequence[Box], Sequence[str], Sequence[tuple[Box, str]], float], list[int]]
 
 TOL = 0.3  # overlap tolerance, in text sizes: touching boxes are not overlapping
 
@@ -93,16 +94,100 @@ def topological_order(m: np.ndarray, boxes: Sequence[Box]) -> list[int]:
     return out
 
 
-def partial_order(boxes: Sequence[Box], separators: Sequence[tuple[Box, str]], size: float) -> list[int]:
-    """Permutation of block indices in reading order."""
+def partial_order(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tuple[Box, str]], size: float) -> list[int]:
+    """Permutation of block indices in reading order, block by block."""
     if not boxes:
         return []
-    return topological_order(before_matrix(boxes, separators, size), boxes)
+    wide = widen_headlines(boxes, roles, separators, size)
+    return topological_order(before_matrix(wide, separators, size), wide)
 
 
-def top_down(boxes: Sequence[Box], separators: Sequence[tuple[Box, str]], size: float) -> list[int]:
+def top_down(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tuple[Box, str]], size: float) -> list[int]:
     """Rows top to bottom, left to right: what a paste gives (a strategy for comparison)."""
     return sorted(range(len(boxes)), key=lambda i: (boxes[i][1], boxes[i][0]))
 
 
-ORDERINGS: dict[str, Ordering] = {"partial": partial_order, "top-down": top_down}
+def modules(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tuple[Box, str]], size: float) -> list[list[int]]:
+    """Blocks grouped into modules: a headline and the blocks under it in its columns.
+
+    Each block belongs to the nearest headline above it whose (widened) box covers most
+    of the block's width::
+
+        HHHHHHHHHHHHH  JJJJJ       H claims a, b and K's module does not reach up:
+        aaaaa  bbbbbb  ccccc       K claims d (it is nearer above d than H);
+        KKKKK  bbbbbb  ccccc       J claims c.
+        ddddd  bbbbbb  ccccc
+
+    Blocks no headline claims (text above the first headline, a column running on from
+    elsewhere) form one module per such block.
+    """
+    wide = widen_headlines(boxes, roles, separators, size)
+    heads = [i for i, r in enumerate(roles) if r == "headline"]
+    tol = TOL * size
+    owner: dict[int, int] = {h: h for h in heads}
+    for i, b in enumerate(boxes):
+        if i in owner:
+            continue
+        best = None
+        for h in heads:
+            w = wide[h]
+            covered = min(w[2], b[2]) - max(w[0], b[0])
+            if w[3] <= b[1] + tol and covered >= 0.5 * (b[2] - b[0]) and (best is None or w[3] > wide[best][3]):
+                best = h
+        if best is not None:
+            owner[i] = best
+    groups: dict[int, list[int]] = {}
+    for i in range(len(boxes)):
+        groups.setdefault(owner.get(i, -1 - i), []).append(i)
+    return list(groups.values())
+
+
+def module_order(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tuple[Box, str]], size: float) -> list[int]:
+    """Modules in reading order (the block rules applied to module boxes), then the blocks
+    of each module in reading order. A headline's article is read whole before the
+    article set under it in the same columns."""
+    if not boxes:
+        return []
+    groups = modules(boxes, roles, separators, size)
+    mod_boxes = [_union([boxes[i] for i in grp]) for grp in groups]
+    out: list[int] = []
+    for k in topological_order(before_matrix(mod_boxes, separators, size), mod_boxes):
+        members = groups[k]
+        inner = partial_order([boxes[i] for i in members], [roles[i] for i in members], separators, size)
+        out.extend(members[j] for j in inner)
+    return out
+
+
+def _union(bs: list[Box]) -> Box:
+    return (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
+
+
+ORDERINGS: dict[str, Ordering] = {"modules": module_order, "partial": partial_order, "top-down": top_down}
+
+
+def widen_headlines(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tuple[Box, str]], size: float) -> list[Box]:
+    """Headline boxes stretched to the right over the columns they head.
+
+    A headline's box is only as wide as its words, but it heads every column up to the
+    next thing on its row (another headline, a column that runs past it, a column
+    rule)::
+
+        HHHHH             JJJJ          H heads the two columns under it: its box is
+        aaaaaa  bbbbbb    cccc          widened up to J, so it spans a and b.
+    """
+    out = list(boxes)
+    heads = [i for i, r in enumerate(roles) if r in ("headline", "subheadline")]
+    if not heads:
+        return out
+    right_edge = max(b[2] for b in boxes)
+    for i in heads:
+        x0, y0, x1, y1 = boxes[i]
+        limit = right_edge
+        for j, b in enumerate(boxes):
+            if j != i and b[0] >= x1 - TOL * size and b[1] < y1 and b[3] > y0:
+                limit = min(limit, b[0] - TOL * size)
+        for s, kind in separators:
+            if kind == "vertical" and s[0] >= x1 - TOL * size and s[1] < y1 and s[3] > y0:
+                limit = min(limit, s[0])
+        out[i] = (x0, y0, max(x1, limit), y1)
+    return out

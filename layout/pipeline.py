@@ -18,7 +18,7 @@ from layout.columns import cluster_columns
 from layout.frame import Frame, build_frame
 from layout.model import Block, Box, Column, Link, Page, Provenance
 from layout.order import ORDERINGS
-from layout.roles import assign_roles
+from layout.roles import assign_roles, refine_in_order
 from layout.separators import find_separators, merge_separators
 from layout.stitch import stitch_article
 
@@ -35,7 +35,7 @@ def version() -> str:
 
 @dataclass(frozen=True)
 class Options:
-    order: str = "partial"
+    order: str = "modules"
     grouping: str = "headlines"
     direction: str | None = None  # None detects; "horizontal" or "vertical" forces
     detect_rules: bool = True
@@ -65,9 +65,12 @@ def reconstruct(page: Page, image: Any = None, **options: Any) -> Page:
     groups = group_lines(page, frame, BlockParams())
     roles = assign_roles(page, frame, groups)
     frame_boxes = [g.union(frame.boxes[i] for i in grp) for grp in groups]
+    order = _order(frame_boxes, roles, frame, opts)
+    refined = refine_in_order(order, roles, frame_boxes, [len(grp) for grp in groups])
+    if refined != roles:
+        roles, order = refined, _order(frame_boxes, refined, frame, opts)
     blocks = make_blocks(page, groups, roles)
     blocks, columns = _columns(blocks, frame_boxes, roles)
-    order = ORDERINGS[opts.order](frame_boxes, frame.separators, frame.size)
     timings["layout"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -83,6 +86,10 @@ def reconstruct(page: Page, image: Any = None, **options: Any) -> Page:
         links=links,
         provenance=_provenance(page.provenance, opts, frame, timings),
     )
+
+
+def _order(frame_boxes: list[Box], roles: list[str], frame: Frame, opts: Options) -> list[int]:
+    return ORDERINGS[opts.order](frame_boxes, roles, frame.separators, frame.size)
 
 
 def _columns(blocks: tuple[Block, ...], frame_boxes: Sequence[Box], roles: Sequence[str]) -> tuple[tuple[Block, ...], tuple[Column, ...]]:

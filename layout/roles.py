@@ -13,8 +13,9 @@ from layout import geometry as g
 from layout.frame import Frame
 from layout.model import Box, Page
 
-HEADLINE = 1.35  # text this many times the body size is a headline
-SUBHEAD = 1.12
+HEADLINE = 1.3  # text this many times the body size is a headline
+SUBHEAD = 1.08  # a few lines this much larger are a sub-head, or a small headline
+CAPTION = 0.92  # a few lines this much smaller are a caption
 
 _BYLINE = re.compile(
     r"^\s*(By\s|BY\s|Von\s|VON\s|From\s|本报记者|本报讯|记者|通讯员|特约评论员|评论员|文[／/]|作者[：:]|新华社)"
@@ -59,8 +60,10 @@ def _role(text: str, rel_size: float, n_lines: int) -> str:
         return "jump"
     if rel_size >= HEADLINE:
         return "headline"
-    if rel_size >= SUBHEAD and n_lines <= 3:
+    if rel_size >= SUBHEAD and n_lines <= 4:
         return "subheadline"
+    if rel_size <= CAPTION and n_lines <= 3:
+        return "caption"
     if n_lines <= 2 and len(stripped) <= 60 and _BYLINE.search(stripped):
         return "byline"
     if n_lines == 1 and _DATELINE.search(stripped):
@@ -69,20 +72,68 @@ def _role(text: str, rel_size: float, n_lines: int) -> str:
 
 
 def _page_furniture(roles: list[str], boxes: list[Box], text: list[str], body: float) -> list[str]:
-    """One-line blocks above (below) all other text, holding digits, are header (footer)."""
+    """The row of blocks above all other text is the page header when one of its small,
+    one-line blocks holds digits (a date, a page number); the same at the bottom."""
     if len(boxes) < 3:
         return roles
     out = list(roles)
-    top = min(range(len(boxes)), key=lambda k: boxes[k][1])
-    bottom = max(range(len(boxes)), key=lambda k: boxes[k][3])
-    others_top = min(b[1] for k, b in enumerate(boxes) if k != top)
-    others_bottom = max(b[3] for k, b in enumerate(boxes) if k != bottom)
-    if roles[top] != "headline" and _furniture_like(text[top], boxes[top], body) and boxes[top][3] <= others_top + 0.2 * body:
-        out[top] = "header"
-    if roles[bottom] != "headline" and _furniture_like(text[bottom], boxes[bottom], body) and boxes[bottom][1] >= others_bottom - 0.2 * body:
-        out[bottom] = "footer"
+    for row in (_edge_row(boxes, top=True), _edge_row(boxes, top=False)):
+        rest = [k for k in range(len(boxes)) if k not in row]
+        if not rest or not any(_furniture_like(text[k], boxes[k], body) and roles[k] != "headline" for k in row):
+            continue
+        top = row == _edge_row(boxes, top=True)
+        clear = all(boxes[k][3] <= min(boxes[j][1] for j in rest) + 0.2 * body for k in row) if top else all(
+            boxes[k][1] >= max(boxes[j][3] for j in rest) - 0.2 * body for k in row
+        )
+        if clear:
+            for k in row:
+                out[k] = "header" if top else "footer"
     return out
 
 
+def _edge_row(boxes: list[Box], top: bool) -> list[int]:
+    """Blocks sharing the band of the top-most (bottom-most) block."""
+    first = min(range(len(boxes)), key=lambda k: boxes[k][1] if top else -boxes[k][3])
+    y0, y1 = boxes[first][1], boxes[first][3]
+    return [k for k, b in enumerate(boxes) if y0 <= (b[1] + b[3]) / 2 <= y1]
+
+
 def _furniture_like(text: str, box: Box, body: float) -> bool:
-    return any(ch.isdigit() for ch in text) and g.height(box) < 2.0 * body and len(text) <= 120
+    return any(ch.isdigit() for ch in text) and g.height(box) < 1.6 * body and len(text) <= 120
+
+
+def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_lines: list[int]) -> list[str]:
+    """Roles that depend on what comes before a block in reading order.
+
+    A sub-head that follows no headline is a small headline; the one-line, short blocks
+    right under a head (author, agency, place) are bylines.
+    """
+    out = list(roles)
+    widths = sorted(g.width(boxes[i]) for i in order if roles[i] == "body" and n_lines[i] >= 3)
+    column = widths[len(widths) // 2] if widths else max((g.width(b) for b in boxes), default=0.0)
+    prev_head = False
+    after_head = 0  # blocks seen since the last head
+    for i in order:
+        role = out[i]
+        if role == "subheadline" and not prev_head:
+            out[i] = role = "headline"
+        if role in ("headline", "subheadline"):
+            prev_head, after_head = True, 0
+            continue
+        after_head += 1
+        short = n_lines[i] == 1 and g.width(boxes[i]) < 0.85 * column
+        if role == "body" and short and after_head <= 2 and _follows_head(out, order, i):
+            out[i] = "byline"
+        if out[i] not in ("byline", "dateline", "caption"):
+            prev_head = False
+    return out
+
+
+def _follows_head(roles: list[str], order: list[int], i: int) -> bool:
+    pos = order.index(i)
+    for j in reversed(order[:pos]):
+        if roles[j] in ("headline", "subheadline"):
+            return True
+        if roles[j] not in ("byline", "dateline", "caption"):
+            return False
+    return False

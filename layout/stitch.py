@@ -14,7 +14,8 @@ from layout.blocks import block_text
 from layout.model import Article, Block, Line, Link
 
 TITLE_ROLES = ("headline",)
-SKIP_IN_TEXT = ("jump",)
+# Bylines, captions and sub-heads belong to the article but are not its running text.
+SKIP_IN_TEXT = ("jump", "byline", "dateline", "caption", "subheadline")
 
 
 def stitch_article(

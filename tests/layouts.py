@@ -136,5 +136,28 @@ ccccccc  ddddddd
 """,
         "abcd",
     ),
+    "articles under a spanning article": (
+        """
+HHHHHHHHHHHHHHHH  JJJJJJJ
+aaaaaaa  bbbbbbb  ccccccc
+aaaaaaa  bbbbbbb  ccccccc
+
+KKKKKKK  LLLLLLL  ccccccc
+ddddddd  eeeeeee  ccccccc
+ddddddd  eeeeeee  ccccccc
+""",
+        "HabKdLeJc",
+    ),
+    "short headline heads two columns": (
+        """
+HHH               JJJJJJJ
+aaaaaaa  bbbbbbb  ccccccc
+aaaaaaa  bbbbbbb  ccccccc
+
+KKKKKKK           ccccccc
+ddddddd  eeeeeee  ccccccc
+""",
+        "HabKdeJc",
+    ),
     "empty page": ("\n\n", ""),
 }

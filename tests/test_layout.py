@@ -48,10 +48,14 @@ def test_column_break_mid_sentence_is_joined():
 
 
 def test_latin_hyphen_across_columns():
-    picture = "HHHHHHHHHHHHHHHH\naaaaaaa  bbbbbbb\n"
-    texts = {"H": ["Title"], "a": ["The council met to discuss the bud-"], "b": ["get for next year."]}
+    picture = "HHHHHHHHHHHHHHHH\naaaaaaa  bbbbbbb\naaaaaaa  bbbbbbb\naaaaaaa  bbbbbbb\n"
+    texts = {
+        "H": ["Title"],
+        "a": ["The council met", "on Monday to dis-", "cuss the bud-"],
+        "b": ["get for next year,", "which was late.", "It passed."],
+    }
     page = reconstruct(page_from_ascii(picture, texts))
-    assert page.articles[0].text == "Title\nThe council met to discuss the budget for next year."
+    assert page.articles[0].text == "Title\nThe council met on Monday to discuss the budget for next year, which was late. It passed."
 
 
 def test_vertical_page_reads_columns_right_to_left():
@@ -75,7 +79,7 @@ def test_direction_can_be_forced():
 def test_provenance_records_stage_timings():
     page = reconstruct(page_from_ascii(CANONICAL["spanning headline"][0]))
     assert {"layout", "stitch", "separators"} <= set(page.provenance.timings)
-    assert page.provenance.parameters["layout"]["order"] == "partial"
+    assert page.provenance.parameters["layout"]["order"] == "modules"
 
 
 def test_unknown_strategy_is_a_clear_error():
