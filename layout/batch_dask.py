@@ -51,7 +51,7 @@ def watched_task(task: Task) -> dict[str, Any]:
         spent = time.monotonic() - clock["started"]
         limit = task.timeout * clock["pages"] if clock["ready"] else max(SETUP_LIMIT, task.timeout)
         if thread.is_alive() and spent > limit:
-            reason = f"timed out after {spent:.0f} s (limit {task.timeout:g} s per page, {budget['pages']} page(s)); worker replaced"
+            reason = f"timed out after {spent:.0f} s (limit {task.timeout:g} s per page, {clock['pages']} page(s)); worker replaced"
             return _failure(reason, seconds=round(spent, 3), replace_worker=_worker_address())
     return box.get("result") or _failure("internal error: the worker thread ended without a result")
 
@@ -59,7 +59,7 @@ def watched_task(task: Task) -> dict[str, Any]:
 def _from_exception(exc: BaseException) -> dict[str, Any]:
     name = type(exc).__name__
     if name == "KilledWorker":
-        return _failure(f"worker process died (Dask KilledWorker: {exc}); worker replaced")
+        return _failure(f"worker process died (Dask KilledWorker: {exc}); worker replaced", lost=True)
     return _failure(f"internal error: Dask: {name}: {exc}")
 
 
@@ -78,22 +78,46 @@ def run_on_dask(tasks: Sequence[Task], scheduler: str, on_result: ResultCallback
 
         raise BatchError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:
-        run_id = uuid.uuid4().hex[:8]
-        futures = {client.submit(watched_task, t, key=f"pagestitch-{run_id}-{i}", pure=False, retries=0): t for i, t in enumerate(tasks)}
-        for future in as_completed(list(futures), loop=client.loop):
-            task = futures[future]
-            if future.status == "finished":
-                result = future.result()
-            else:
-                try:
-                    exc = future.exception()
-                except BaseException as cancelled:  # noqa: BLE001 - a cancelled future raises here
-                    exc = cancelled
-                result = _from_exception(exc)
-            future.release()
-            on_result(task, result)
-            if result.get("replace_worker"):
-                # The hung thread still runs there; only a fresh process is clean.
-                client.restart_workers([result["replace_worker"]], raise_for_error=False)
+        _drain(client, tasks, on_result, as_completed)
     finally:
         client.close()
+
+
+def _drain(client: Any, tasks: Sequence[Task], on_result: ResultCallback, as_completed: Any, retries: int = 1) -> None:
+    """Submit, collect, resubmit tasks lost with a dead worker, restart hung workers."""
+    run_id = uuid.uuid4().hex[:8]
+    index = {t.key: i for i, t in enumerate(tasks)}
+    attempts: dict[str, int] = {}
+
+    def submit(task: Task) -> Any:
+        attempts[task.key] = attempts.get(task.key, 0) + 1
+        key = f"pagestitch-{run_id}-{index[task.key]}-{attempts[task.key]}"
+        return client.submit(watched_task, task, key=key, pure=False, retries=0)
+
+    owner = {submit(t): t for t in tasks}
+    pending = as_completed(list(owner), loop=client.loop)
+    for future in pending:
+        task = owner.pop(future)
+        result = _result_of(future)
+        future.release()
+        if result.get("lost") and attempts[task.key] <= retries:
+            # A worker death also fails tasks merely queued beside the culprit.
+            retry = submit(task)
+            owner[retry] = task
+            pending.add(retry)
+            continue
+        result.pop("lost", None)
+        on_result(task, result)
+        if result.get("replace_worker"):
+            # The hung thread still runs there; only a fresh process is clean.
+            client.restart_workers([result["replace_worker"]], raise_for_error=False)
+
+
+def _result_of(future: Any) -> dict[str, Any]:
+    if future.status == "finished":
+        return dict(future.result())
+    try:
+        exc = future.exception()
+    except BaseException as cancelled:  # noqa: BLE001 - a cancelled future raises here
+        exc = cancelled
+    return _from_exception(exc)

@@ -38,7 +38,7 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
     boxes = [g.union(frame.boxes[i] for i in grp) for grp in groups]
     text = [" ".join(page.lines[i].text for i in grp) for grp in groups]
     roles = [_role(t, s / body, len(grp)) for t, s, grp in zip(text, sizes, groups)]
-    return _page_furniture(roles, boxes, text, body)
+    return _page_furniture(roles, boxes, text, body, [len(grp) for grp in groups])
 
 
 def _weighted_median(values: list[float], weights: list[int], fallback: float) -> float:
@@ -71,21 +71,25 @@ def _role(text: str, rel_size: float, n_lines: int) -> str:
     return "body"
 
 
-def _page_furniture(roles: list[str], boxes: list[Box], text: list[str], body: float) -> list[str]:
-    """The row of blocks above all other text is the page header when one of its small,
-    one-line blocks holds digits (a date, a page number); the same at the bottom."""
+def _page_furniture(roles: list[str], boxes: list[Box], text: list[str], body: float, n_lines: list[int]) -> list[str]:
+    """The row of one-line blocks above all other text, set apart by a gap, is the page
+    header when one of its small blocks holds digits (a date, a page number); the same
+    at the bottom is the footer (where a headline never stands)."""
     if len(boxes) < 3:
         return roles
     out = list(roles)
-    for row in (_edge_row(boxes, top=True), _edge_row(boxes, top=False)):
+    for top in (True, False):
+        row = _edge_row(boxes, top)
         rest = [k for k in range(len(boxes)) if k not in row]
-        if not rest or not any(_furniture_like(text[k], boxes[k], body) and roles[k] != "headline" for k in row):
+        if not rest or any(n_lines[k] != 1 for k in row) or (not top and any(roles[k] == "headline" for k in row)):
             continue
-        top = row == _edge_row(boxes, top=True)
-        clear = all(boxes[k][3] <= min(boxes[j][1] for j in rest) + 0.2 * body for k in row) if top else all(
-            boxes[k][1] >= max(boxes[j][3] for j in rest) - 0.2 * body for k in row
-        )
-        if clear:
+        if not any(_furniture_like(text[k], boxes[k], body) and roles[k] != "headline" for k in row):
+            continue
+        if top:
+            gap = min(boxes[j][1] for j in rest) - max(boxes[k][3] for k in row)
+        else:
+            gap = min(boxes[k][1] for k in row) - max(boxes[j][3] for j in rest)
+        if gap >= 0.5 * body:
             for k in row:
                 out[k] = "header" if top else "footer"
     return out
