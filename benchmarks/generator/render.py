@@ -44,10 +44,25 @@ def draw_pdf(layout: Layout, path: Path) -> None:
     c.setTitle(layout.spec.id)
     _draw_pictures(c, layout)
     _draw_rules(c, layout)
-    for line in layout.lines:
+    for line in stream_order(layout):
         _draw_line(c, layout, line)
     c.showPage()
     c.save()
+
+
+def stream_order(layout: Layout) -> list:
+    """The order lines are written into the PDF's content stream.
+
+    Layout programs write text frames in the order they were made, not the order they
+    are read, so a PDF's own text order is no reading order: segments (each a frame's
+    piece of an article) go in a seeded shuffle, lines in order within each."""
+    rng = random.Random(layout.spec.seed * 7919 + 1)
+    by_seg: dict[int, list] = {}
+    for line in layout.lines:
+        by_seg.setdefault(line.seg, []).append(line)
+    segs = list(by_seg)
+    rng.shuffle(segs)
+    return [line for s in segs for line in by_seg[s]]
 
 
 def _draw_rules(c: canvas.Canvas, layout: Layout) -> None:
