@@ -28,6 +28,9 @@ OCR_DPI = 300.0
 WORD_GAP_EM = 0.12  # narrower is kerning/tracking; wider is a word space (Latin)
 GUTTER_GAP_EM = 1.0  # wider never occurs between words, even in justified lines
 UNSPACED_GAP_EM = 0.5  # wider gap without the PDF's own space char: not a word space
+# CJK text has no word spaces: between two CJK glyphs a gap this wide (more than any
+# justification stretches a line) is a gutter.
+CJK_GAP_EM = 0.6
 # A gap at least this wide is a gutter when the rows around it are blank there too.
 ALIGNED_GAP_EM = 0.45
 # Rows looked at above and below for that check, and how far away they may be (em).
@@ -309,18 +312,21 @@ def _split_row(row: Sequence[Char], rules: Sequence[Separator], gutter: GutterTe
     segments: list[list[Char]] = []
     current: list[Char] = []
     spaced = False  # a PDF space char lies since the last glyph
+    space_w = 0.0  # the width those space chars take (an ideographic space is 1 em)
     for c in row:
         if c.is_space:
             spaced = True
+            if c.text == "\u3000":
+                space_w += max(0.0, c.x1 - c.x0)
             if current:
                 current.append(c)
             continue
         prev = _last_glyph(current)
-        if prev is not None and _is_break(prev, c, spaced, row_has_spaces, rules, gutter):
+        if prev is not None and _is_break(prev, c, spaced, space_w, row_has_spaces, rules, gutter):
             segments.append(current)
             current = []
         current.append(c)
-        spaced = False
+        spaced, space_w = False, 0.0
     if current:
         segments.append(current)
     return [_strip_spaces(s) for s in segments if any(not c.is_space for c in s)]
@@ -334,11 +340,14 @@ def _last_glyph(chars: Sequence[Char]) -> Char | None:
 
 
 def _is_break(
-    prev: Char, c: Char, spaced: bool, row_has_spaces: bool, rules: Sequence[Separator], gutter: GutterTest
+    prev: Char, c: Char, spaced: bool, space_w: float, row_has_spaces: bool, rules: Sequence[Separator], gutter: GutterTest
 ) -> bool:
     em = max(prev.size, c.size)
     gap = (c.x0 - prev.x1) / em
-    if gap > GUTTER_GAP_EM:
+    # Space characters written in the gap are text, not a gutter.
+    if (c.x0 - prev.x1 - space_w) / em > GUTTER_GAP_EM:
+        return True
+    if not space_w and gap > CJK_GAP_EM and is_cjk(prev.text[-1]) and is_cjk(c.text[0]):
         return True
     # PDFs that write their own spaces do so at every word gap; a wide gap without
     # one is a tab stop or a gutter.
@@ -431,6 +440,11 @@ def _row_text(chars: Sequence[Char]) -> str:
     prev: Char | None = None
     spaced = False
     for c in chars:
+        if c.text == "\u3000" and prev is not None:
+            # An ideographic space is part of CJK text (it sets a title's two parts apart).
+            parts.append(c.text)
+            prev, spaced = None, False
+            continue
         if c.is_space:
             spaced = True
             continue
