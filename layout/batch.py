@@ -24,6 +24,7 @@ import signal
 import socket
 import sys
 import time
+import warnings
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -304,6 +305,7 @@ def _one_page(item: Any, index: int, multi: bool, task: Task) -> dict[str, Any]:
     paths = write_outputs(page, target.parent, task.formats, stem=target.name)
     for p in paths:
         _fsync(p)
+    _fsync_dir(target.parent)  # and the renames that put them in place
     timings = {k: round(float(v), 4) for k, v in dict(page.provenance.timings).items()}
     timings.update(layout=round(laid_out - started, 4), write=round(time.perf_counter() - laid_out, 4))
     outputs = [(Path(task.base).parent / p.name).as_posix() for p in paths]
@@ -326,12 +328,17 @@ def process_input(task: Task, report: Reporter | None = None) -> dict[str, Any]:
     path = Path(task.path)
     report = report or (lambda kind, value: None)
     try:
-        _precheck(path, task.max_bytes)
-        _warm_up(path, task.engine)
-        report("pages", _count_pages(path))
-        report("ready", 0)
-        _test_fault(path.name)
-        result = _process_pages(task, path, report)
+        # Library warnings (e.g. "Corrupt EXIF data") go to the manifest, not the terminal.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            _precheck(path, task.max_bytes)
+            _warm_up(path, task.engine)
+            report("pages", _count_pages(path))
+            report("ready", 0)
+            _test_fault(path.name)
+            result = _process_pages(task, path, report)
+        if caught:
+            result["warnings"] = sorted({f"{w.category.__name__}: {w.message}" for w in caught})[:20]
     except InputError as exc:
         result = _failure(exc.problem)
     except MemoryError:
@@ -843,9 +850,11 @@ def _run_header(formats: Sequence[str], engine: str, workers: int | None, schedu
 def _tasks(todo: list[Entry], out: Path, formats: Sequence[str], engine: str, options: Mapping[str, Any], timeout: float, max_file_mb: float) -> list[Task]:
     bases = output_bases(todo)
     out_abs = str(out.resolve())
+    # Biggest files first: long tasks started early leave no straggler at the end.
+    ordered = sorted(todo, key=lambda e: -(_fingerprint(e.path)["size"] or 0))
     return [
         Task(e.key, str(Path(e.path).absolute()), out_abs, bases[e.key], tuple(formats), engine, dict(options), float(timeout), int(max_file_mb * 2**20))
-        for e in todo
+        for e in ordered
     ]
 
 

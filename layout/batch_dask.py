@@ -83,34 +83,43 @@ def run_on_dask(tasks: Sequence[Task], scheduler: str, on_result: ResultCallback
         client.close()
 
 
-def _drain(client: Any, tasks: Sequence[Task], on_result: ResultCallback, as_completed: Any, retries: int = 1) -> None:
-    """Submit, collect, resubmit tasks lost with a dead worker, restart hung workers."""
+def _drain(client: Any, tasks: Sequence[Task], on_result: ResultCallback, as_completed: Any) -> None:
+    """Submit all, collect as they finish; tasks lost with a dead worker run again alone.
+
+    A worker death fails every task on that worker, the culprit and its bystanders
+    alike. Run again one at a time on an otherwise idle cluster, only the culprit
+    kills a worker a second time.
+    """
     run_id = uuid.uuid4().hex[:8]
     index = {t.key: i for i, t in enumerate(tasks)}
-    attempts: dict[str, int] = {}
-
-    def submit(task: Task) -> Any:
-        attempts[task.key] = attempts.get(task.key, 0) + 1
-        key = f"pagestitch-{run_id}-{index[task.key]}-{attempts[task.key]}"
-        return client.submit(watched_task, task, key=key, pure=False, retries=0)
-
-    owner = {submit(t): t for t in tasks}
-    pending = as_completed(list(owner), loop=client.loop)
-    for future in pending:
+    submit = lambda task, attempt: client.submit(  # noqa: E731
+        watched_task, task, key=f"pagestitch-{run_id}-{index[task.key]}-{attempt}", pure=False, retries=0
+    )
+    owner = {submit(t, 1): t for t in tasks}
+    lost: list[Task] = []
+    for future in as_completed(list(owner), loop=client.loop):
         task = owner.pop(future)
         result = _result_of(future)
         future.release()
-        if result.get("lost") and attempts[task.key] <= retries:
-            # A worker death also fails tasks merely queued beside the culprit.
-            retry = submit(task)
-            owner[retry] = task
-            pending.add(retry)
-            continue
+        if result.pop("lost", False):
+            lost.append(task)
+        else:
+            _finish(client, task, result, on_result)
+    for task in lost:
+        future = submit(task, 2)
+        for _ in as_completed([future], loop=client.loop):
+            pass
+        result = _result_of(future)
         result.pop("lost", None)
-        on_result(task, result)
-        if result.get("replace_worker"):
-            # The hung thread still runs there; only a fresh process is clean.
-            client.restart_workers([result["replace_worker"]], raise_for_error=False)
+        future.release()
+        _finish(client, task, result, on_result)
+
+
+def _finish(client: Any, task: Task, result: dict[str, Any], on_result: ResultCallback) -> None:
+    on_result(task, result)
+    if result.get("replace_worker"):
+        # The hung thread still runs there; only a fresh process is clean.
+        client.restart_workers([result["replace_worker"]], raise_for_error=False)
 
 
 def _result_of(future: Any) -> dict[str, Any]:

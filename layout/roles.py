@@ -14,8 +14,9 @@ from layout.frame import Frame
 from layout.model import Box, Page
 
 HEADLINE = 1.3  # text this many times the body size is a headline
-SUBHEAD = 1.08  # a few lines this much larger are a sub-head, or a small headline
-CAPTION = 0.92  # a few lines this much smaller are a caption
+# OCR measures a line's size to within about 15 %, so smaller differences mean nothing.
+SUBHEAD = 1.2  # a few lines this much larger are a sub-head, or a small headline
+CAPTION = 0.88  # a few lines this much smaller are a caption
 
 _BYLINE = re.compile(
     r"^\s*(By\s|BY\s|Von\s|VON\s|From\s|本报记者|本报讯|记者|通讯员|特约评论员|评论员|文[／/]|作者[：:]|新华社)"

