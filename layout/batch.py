@@ -277,8 +277,10 @@ def _count_pages(path: Path) -> int:
 
 
 def _warm_up(path: Path, engine: str) -> None:
-    """Load the OCR engine before an image's clock starts: loading models is a
-    once-per-worker cost of seconds, not a sign that this page hangs."""
+    """Import the pipeline, and load the OCR engine for an image, before the page
+    clock starts: a once-per-worker cost of seconds is not a sign of a hanging page."""
+    import layout.pipeline  # noqa: F401
+    import ocr.pdf  # noqa: F401
     from ocr.readers import IMAGE_KINDS, cached_engine, sniff
 
     if sniff(path) in IMAGE_KINDS:
@@ -505,9 +507,9 @@ class LocalPool:
                 busy = [s for s in slots if s.task is not None]
                 soonest = min(s.deadline() for s in busy)
                 wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=max(0.01, min(1.0, soonest - time.monotonic())))
-                for i, slot in enumerate(slots):
+                for slot in slots:
                     if slot.task is not None:
-                        slots[i] = self._service(slot, queue, on_result)
+                        self._service(slot, queue, on_result)
         finally:
             for slot in slots:
                 with contextlib.suppress(Exception):
@@ -515,8 +517,10 @@ class LocalPool:
                 self._stop(slot)
 
     def _assign(self, slot: _Slot, task: Task) -> _Slot:
-        for _ in range(3):  # a worker that died while idle gets replaced here
+        for _ in range(3):  # a stopped worker, or one that died while idle, is replaced here
             try:
+                if slot.conn.closed or not slot.proc.is_alive():
+                    raise OSError("worker gone")
                 slot.conn.send(task)
                 slot.task, slot.started, slot.pages, slot.ready = task, time.monotonic(), 1, False
                 self.attempts[task.key] += 1
@@ -526,8 +530,8 @@ class LocalPool:
                 slot = self._spawn()
         raise BatchError("cannot start worker processes")
 
-    def _service(self, slot: _Slot, queue: deque[Task], on_result: ResultCallback) -> _Slot:
-        """Read what the worker sent; handle its death or its timeout. Returns the slot to use."""
+    def _service(self, slot: _Slot, queue: deque[Task], on_result: ResultCallback) -> None:
+        """Read what the worker sent; handle its death or its timeout."""
         task = slot.task
         assert task is not None
         try:
@@ -540,20 +544,19 @@ class LocalPool:
                 elif kind == "done":
                     slot.task = None
                     on_result(task, value)
-                    return slot
+                    return
         except (EOFError, OSError, ValueError, TypeError):
             pass  # the pipe broke: the worker died mid-message, handled below
         if not slot.proc.is_alive() or slot.conn.closed:
-            return self._crashed(slot, task, queue, on_result)
-        if time.monotonic() > slot.deadline():
+            self._crashed(slot, task, queue, on_result)
+        elif time.monotonic() > slot.deadline():
             self._stop(slot)
             spent = time.monotonic() - slot.started
             reason = f"timed out after {spent:.0f} s (limit {task.timeout:g} s per page, {slot.pages} page(s)); worker replaced"
             on_result(task, _failure(reason, seconds=round(spent, 3)))
-            return self._spawn()
-        return slot
+            slot.task = None  # stopped: _assign starts a fresh process when there is work
 
-    def _crashed(self, slot: _Slot, task: Task, queue: deque[Task], on_result: ResultCallback) -> _Slot:
+    def _crashed(self, slot: _Slot, task: Task, queue: deque[Task], on_result: ResultCallback) -> None:
         slot.proc.join(1)
         code = slot.proc.exitcode
         self._stop(slot)
@@ -563,7 +566,7 @@ class LocalPool:
             how = f"killed by {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
             tries = self.attempts[task.key]
             on_result(task, _failure(f"worker process died ({how}) on {tries} attempt(s); worker replaced"))
-        return self._spawn()
+        slot.task = None
 
 
 # ----------------------------------------------------------------------- manifest

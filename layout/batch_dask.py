@@ -58,8 +58,8 @@ def watched_task(task: Task) -> dict[str, Any]:
 
 def _from_exception(exc: BaseException) -> dict[str, Any]:
     name = type(exc).__name__
-    if name == "KilledWorker":
-        return _failure(f"worker process died (Dask KilledWorker: {exc}); worker replaced", lost=True)
+    if name == "KilledWorker":  # its text is a paragraph of advice; the name says it all
+        return _failure("worker process died (Dask KilledWorker) on 2 attempt(s); worker replaced", lost=True)
     return _failure(f"internal error: Dask: {name}: {exc}")
 
 
@@ -92,9 +92,11 @@ def _drain(client: Any, tasks: Sequence[Task], on_result: ResultCallback, as_com
     """
     run_id = uuid.uuid4().hex[:8]
     index = {t.key: i for i, t in enumerate(tasks)}
-    submit = lambda task, attempt: client.submit(  # noqa: E731
-        watched_task, task, key=f"pagestitch-{run_id}-{index[task.key]}-{attempt}", pure=False, retries=0
-    )
+
+    def submit(task: Task, attempt: int) -> Any:
+        key = f"pagestitch-{run_id}-{index[task.key]}-{attempt}"
+        return client.submit(watched_task, task, key=key, pure=False, retries=0)
+
     owner = {submit(t, 1): t for t in tasks}
     lost: list[Task] = []
     for future in as_completed(list(owner), loop=client.loop):

@@ -30,6 +30,7 @@ from layout.model import Box
 Ordering = Callable[[Sequence[Box], Sequence[str], Sequence[tuple[Box, str]], float], list[int]]
 
 TOL = 0.3  # overlap tolerance, in text sizes: touching boxes are not overlapping
+OVERLAP_SLACK = 0.15  # ... nor boxes overlapping by less than this share of the narrower
 
 
 def before_matrix(boxes: Sequence[Box], separators: Sequence[tuple[Box, str]], size: float) -> np.ndarray:
@@ -38,10 +39,13 @@ def before_matrix(boxes: Sequence[Box], separators: Sequence[tuple[Box, str]], s
     b = np.asarray(boxes, dtype=float).reshape(n, 4)
     x0, y0, x1, y1 = (b[:, k] for k in range(4))
     tol = TOL * size
-    x_ov = (np.minimum.outer(x1, x1) - np.maximum.outer(x0, x0)) > tol
+    # OCR boxes are padded: neighbouring columns' boxes may overlap by a few percent.
+    w = x1 - x0
+    slack = np.maximum(tol, OVERLAP_SLACK * np.minimum.outer(w, w))
+    x_ov = (np.minimum.outer(x1, x1) - np.maximum.outer(x0, x0)) > slack
     cy = (y0 + y1) / 2.0
     rule1 = x_ov & (cy[:, None] < cy[None, :])
-    left = x1[:, None] <= x0[None, :] + tol
+    left = (x1[:, None] <= x0[None, :] + slack) & (x0[:, None] < x0[None, :])
     rule2 = left & ~x_ov & ~_blocked(b, separators, tol)
     m = rule1 | rule2
     np.fill_diagonal(m, False)

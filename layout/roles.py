@@ -115,7 +115,8 @@ def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_line
     """
     out = list(roles)
     widths = sorted(g.width(boxes[i]) for i in order if roles[i] == "body" and n_lines[i] >= 3)
-    column = widths[len(widths) // 2] if widths else max((g.width(b) for b in boxes), default=0.0)
+    widths = widths or sorted(g.width(boxes[i]) for i in order if roles[i] == "body")
+    column = widths[len(widths) // 2] if widths else 0.0
     prev_head = False
     after_head = 0  # blocks seen since the last head
     for i in order:
@@ -126,7 +127,7 @@ def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_line
             prev_head, after_head = True, 0
             continue
         after_head += 1
-        short = n_lines[i] == 1 and g.width(boxes[i]) < 0.85 * column
+        short = n_lines[i] <= 2 and g.width(boxes[i]) < 0.85 * column
         if role == "body" and short and after_head <= 2 and _follows_head(out, order, i):
             out[i] = "byline"
         if out[i] not in ("byline", "dateline", "caption"):
