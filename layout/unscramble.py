@@ -1,11 +1,20 @@
 """Rebuild articles from text that has lost its layout (a copy-paste of a page).
 
-The text is cut into pieces at blank lines. A piece that looks like a headline (one
-short line that does not end a sentence, or a byline under it) opens an article; every
-other piece must find the piece it continues. Which piece follows which is chosen for
-all pieces at once, as an assignment problem: each piece has at most one successor and
-one predecessor, and a pair's score adds the evidence across the cut (open sentence,
-split word, hyphen) to how much vocabulary the two pieces share.
+The text is cut into pieces at blank lines; a paste of a multi-column page gives them
+roughly top to bottom, so the pieces of several articles alternate and a paragraph may
+stop in mid-word at the end of one piece and go on in another. Each piece is typed
+(page furniture, headline, byline or sub-head, jump line, body text), then every piece
+chooses its successor, for all pieces at once, as an assignment problem: each piece
+has at most one successor and one predecessor. A pair's score adds
+
+- the evidence across the cut (an open sentence, a word split in two, a hyphen, an
+  open quote; a sign-off or a full stop against),
+- how much vocabulary the two pieces share (articles repeat their own names and terms),
+- for heads, how close the body piece follows in the paste (a headline stands right
+  above the first column of its article).
+
+A headline has no predecessor; a piece that ends mid-sentence should have a successor.
+Chains of successors are the articles.
 """
 
 from __future__ import annotations
@@ -19,7 +28,13 @@ import numpy as np
 
 from layout import continuity as c
 
-NO_LINK = 0.8  # a pair must score above this to be linked at all
+BYLINE = re.compile(
+    r"^\s*(By\s|BY\s|Von\s|VON\s|From\s|For the\s|本报记者|本报讯|记者|通讯员|评论员|文[／/]|作者|选自|来源|维基百科|onestopenglish)",
+)
+CAPTION = re.compile(r"^\s*(图|圖|照片|Picture|Photo|Foto|Bild|Abb\.)\s*[：:]")
+DATE = re.compile(r"(\d{4}年\d{1,2}月\d{1,2}日|\b(19|20)\d{2}\b|第\s*\d+\s*版|\bPage\s+\d+|\bSeite\s+\d+)")
+NEVER = -1e6  # a link that may not be made
+HEAD_KINDS = ("headline", "byline", "caption", "jump-from")  # what stands above an article's text
 
 
 @dataclass(frozen=True)
@@ -55,6 +70,7 @@ class UnscrambledArticle:
 class UnscrambleResult:
     articles: tuple[UnscrambledArticle, ...]
     links: tuple[PieceLink, ...]
+    furniture: tuple[int, ...] = ()  # page header/footer pieces, in no article
 
 
 def split_pieces(text: str) -> list[Piece]:
@@ -67,150 +83,206 @@ def split_pieces(text: str) -> list[Piece]:
     return pieces
 
 
-def is_head(piece: Piece) -> bool:
-    """One short line that ends no sentence: a headline, sub-head or byline."""
-    if len(piece.lines) > 2:
-        return False
+# ------------------------------------------------------------------ piece types
+
+
+def piece_kind(piece: Piece, first: bool, last: bool, repeated: bool = False) -> str:
+    """furniture, headline, byline, caption, jump-to, jump-from or body.
+
+    ``repeated``: the same short text stands elsewhere on the page too, as an author's
+    name or an agency does under several headlines (a headline never repeats).
+    """
     t = piece.text
     if c.is_jump_line(t):
+        return "jump-from" if re.search(r"上接|[Ff]rom|von Seite|Schluss", t) else "jump-to"
+    if (first or last) and DATE.search(t) and all(len(line) <= 40 for line in piece.lines) and len(piece.lines) <= 4:
+        return "furniture"
+    if len(piece.lines) <= 3 and CAPTION.search(t):
+        return "caption"
+    if len(piece.lines) <= 2 and (BYLINE.search(t) or repeated) and len(t) <= 80:
+        return "byline"
+    if _head_like(piece):
+        return "headline"
+    return "body"
+
+
+def _head_like(piece: Piece) -> bool:
+    """One or two short lines that end no sentence: a headline or a sub-head."""
+    if len(piece.lines) > 4:
         return False
-    limit = 40 if c.is_cjk_text(t) else 100
-    return len(t) <= limit and not c.ends_sentence(t)
+    t = piece.text
+    limit = 40 if c.is_cjk_text(t) else 120
+    return len(t) <= limit and not c.ends_sentence(t) and not t.rstrip().endswith((",", "，", "、"))
 
 
-def _bigrams(text: str) -> Counter[str]:
-    t = re.sub(r"\s+", " ", text.lower())
+# ------------------------------------------------------------------ similarity
+
+
+def _terms(text: str) -> Counter[str]:
+    t = text.lower()
     if c.is_cjk_text(t):
-        t = "".join(ch for ch in t if c.is_cjk(ch) and not ch.isspace())
-        return Counter(t[k : k + 2] for k in range(len(t) - 1))
-    words = re.findall(r"\w{4,}", t)
-    return Counter(words)
+        han = "".join(ch for ch in t if c.is_cjk(ch) and ch.isalnum())
+        return Counter(han[k : k + 2] for k in range(len(han) - 1))
+    return Counter(w for w in re.findall(r"[^\W\d_]{4,}", t))
 
 
-def _similarity(a: Counter[str], b: Counter[str], idf: dict[str, float]) -> float:
-    common = set(a) & set(b)
-    num = sum(a[k] * b[k] * idf[k] ** 2 for k in common)
-    na = math.sqrt(sum((v * idf[k]) ** 2 for k, v in a.items()))
-    nb = math.sqrt(sum((v * idf[k]) ** 2 for k, v in b.items()))
-    return num / (na * nb) if na and nb else 0.0
+class Vocabulary:
+    """idf-weighted cosine similarity between pieces."""
+
+    def __init__(self, pieces: list[Piece]) -> None:
+        self.bags = [_terms(p.text) for p in pieces]
+        df: Counter[str] = Counter()
+        for bag in self.bags:
+            df.update(set(bag))
+        n = len(pieces)
+        self.idf = {k: math.log((n + 1) / (v + 0.5)) for k, v in df.items()}
+        self.norms = [math.sqrt(sum((v * self.idf[k]) ** 2 for k, v in bag.items())) for bag in self.bags]
+
+    def similarity(self, i: int, j: int) -> float:
+        a, b = self.bags[i], self.bags[j]
+        if not self.norms[i] or not self.norms[j]:
+            return 0.0
+        small, large = (a, b) if len(a) < len(b) else (b, a)
+        num = sum(v * large[k] * self.idf[k] ** 2 for k, v in small.items() if k in large)
+        return num / (self.norms[i] * self.norms[j])
+
+    def coverage(self, head: int, body: int) -> float:
+        """Share of the headline's terms that the body uses (titles name their subject)."""
+        h = self.bags[head]
+        if not h:
+            return 0.0
+        return sum(1 for k in h if k in self.bags[body]) / len(h)
 
 
-def _idf(bags: list[Counter[str]]) -> dict[str, float]:
-    df: Counter[str] = Counter()
-    for bag in bags:
-        df.update(set(bag))
-    n = len(bags)
-    return {k: math.log((n + 1) / (v + 0.5)) for k, v in df.items()}
+# ------------------------------------------------------------------ scores
 
 
-def pair_scores(pieces: list[Piece]) -> tuple[np.ndarray, list[list[tuple[str, ...]]]]:
-    n = len(pieces)
-    bags = [_bigrams(p.text) for p in pieces]
-    idf = _idf(bags)
-    scores = np.full((n, n), -np.inf)
-    reasons: list[list[tuple[str, ...]]] = [[() for _ in range(n)] for _ in range(n)]
-    heads = [is_head(p) for p in pieces]
-    for i, a in enumerate(pieces):
-        if heads[i]:
-            continue
-        for j, b in enumerate(pieces):
-            if i == j or heads[j]:
-                continue
-            ev, why = c.continuation_evidence(a.lines[-1], b.lines[0])
-            sim = _similarity(bags[i], bags[j], idf)
-            scores[i, j] = ev + 4.0 * sim
-            reasons[i][j] = why + (f"shared vocabulary {sim:.2f}",)
-    return scores, reasons
+def _proximity(i: int, j: int) -> float:
+    """Heads stand just above what they head: what follows them comes within a few
+    pieces in the paste, usually after them (before them only when a neighbouring
+    article's head stands higher on the page)."""
+    if j > i:
+        return 2.5 * math.exp(-(j - i - 1) / 3.0)
+    return 1.0 * math.exp(-(i - j - 1) / 2.0) - 0.5
 
 
-def choose_links(scores: np.ndarray) -> list[tuple[int, int]]:
-    """Best one-to-one successor links above NO_LINK (Hungarian assignment)."""
+def pair_score(i: int, j: int, pieces: list[Piece], kinds: list[str], vocab: Vocabulary) -> tuple[float, tuple[str, ...]]:
+    ki, kj = kinds[i], kinds[j]
+    if i == j or "furniture" in (ki, kj) or kj in ("headline", "jump-from") or ki == "jump-to":
+        return NEVER, ()
+    if ki in HEAD_KINDS:
+        if kj == "jump-to" or (ki == kj and ki != "headline") or (ki != "headline" and kj == "headline"):
+            return NEVER, ()  # one byline, one caption each; a sub-head follows only a headline
+        prox = _proximity(i, j)
+        cover = vocab.coverage(i, j) if ki == "headline" and kj == "body" else 0.0
+        sim = vocab.similarity(i, j)
+        bonus = 1.0 if kj in ("byline", "caption") else 0.0
+        return prox + 3.0 * cover + 2.0 * sim + bonus, (f"follows in paste ({prox:+.1f})", f"title words in text {cover:.2f}")
+    if kj in ("byline", "caption"):
+        return NEVER, ()  # bylines and captions follow the head, never body text
+    ev, why = c.continuation_evidence(pieces[i].lines[-1], pieces[j].lines[0])
+    if kj == "jump-to":
+        # the jump line closes the column its article breaks off in
+        return (1.5 if not c.ends_sentence(pieces[i].text) else -1.0) + 0.5 * _proximity(i, j), why + ("jump line",)
+    sim = vocab.similarity(i, j)
+    return ev + 6.0 * sim - 1.0, why + (f"shared vocabulary {sim:.2f}",)
+
+
+def end_score(piece: Piece, kind: str) -> float:
+    """Value of ``piece`` having no successor."""
+    if kind in ("furniture", "jump-to"):
+        return 5.0
+    if kind in HEAD_KINDS:
+        return -2.0
+    return 0.5 if c.ends_sentence(piece.text) or c.ends_with_sign_off(piece.text) else -2.5
+
+
+def start_score(piece: Piece, kind: str) -> float:
+    """Value of ``piece`` having no predecessor."""
+    if kind in ("headline", "furniture", "jump-from"):
+        return 5.0
+    if kind in ("byline", "caption"):
+        return -1.0
+    first = piece.lines[0]
+    if c.starts_lower(first) or first[:1] in "，、,.;；：:)）」』”":
+        return -3.0
+    return -0.5
+
+
+def choose_links(pieces: list[Piece], kinds: list[str], vocab: Vocabulary) -> tuple[dict[int, int], dict[tuple[int, int], tuple[float, tuple[str, ...]]]]:
+    """Successor of each piece from one global assignment (Hungarian method)."""
     from scipy.optimize import linear_sum_assignment
 
-    n = scores.shape[0]
-    if n == 0:
-        return []
-    big = 1e6
-    cost = np.full((2 * n, 2 * n), 0.0)
-    cost[:n, :n] = np.where(np.isfinite(scores), -scores, big)
-    cost[:n, n:] = np.where(np.eye(n, dtype=bool), -NO_LINK, big)  # i has no successor
-    cost[n:, :n] = np.where(np.eye(n, dtype=bool), -NO_LINK, big)  # j has no predecessor
+    n = len(pieces)
+    scores: dict[tuple[int, int], tuple[float, tuple[str, ...]]] = {}
+    big = 1e7
+    cost = np.full((2 * n, 2 * n), big)
+    for i in range(n):
+        for j in range(n):
+            s, why = pair_score(i, j, pieces, kinds, vocab)
+            if s > NEVER / 2:
+                scores[(i, j)] = (s, why)
+                cost[i, j] = -s
+        cost[i, n + i] = -end_score(pieces[i], kinds[i])
+        cost[n + i, i] = -start_score(pieces[i], kinds[i])
+    cost[n:, n:] = 0.0  # dummy to dummy: free
     rows, cols = linear_sum_assignment(cost)
-    return [(i, j) for i, j in zip(rows, cols) if i < n and j < n and np.isfinite(scores[i, j])]
+    succ = {int(i): int(j) for i, j in zip(rows, cols) if i < n and j < n and cost[i, j] < big / 2}
+    return _break_cycles(succ), scores
 
 
 def _break_cycles(succ: dict[int, int]) -> dict[int, int]:
     out = dict(succ)
     for start in list(out):
-        seen, cur = set(), start
+        seen: list[int] = []
+        cur = start
         while cur in out and cur not in seen:
-            seen.add(cur)
+            seen.append(cur)
             cur = out[cur]
         if cur in seen:
-            # cut the cycle before its earliest piece in paste order
-            cycle = [cur]
-            nxt = out[cur]
-            while nxt != cur:
-                cycle.append(nxt)
-                nxt = out[nxt]
-            first = min(cycle)
-            prev = next(k for k in cycle if out[k] == first)
-            del out[prev]
+            cycle = seen[seen.index(cur) :]
+            first = min(cycle)  # the earliest piece in the paste starts the article
+            prev = next(k for k in cycle if out.get(k) == first)
+            out.pop(prev, None)
     return out
+
+
+# ------------------------------------------------------------------ articles
 
 
 def unscramble(text: str) -> UnscrambleResult:
     pieces = split_pieces(text)
     if not pieces:
         return UnscrambleResult((), ())
-    scores, reasons = pair_scores(pieces)
-    succ = _break_cycles(dict(choose_links(scores)))
-    heads = [is_head(p) for p in pieces]
-    # A head group (headline, sub-head, byline in paste order) leads into the first
-    # body piece after it that no other piece continues.
+    counts = Counter(p.text for p in pieces)
+    kinds = [piece_kind(p, k == 0, k == len(pieces) - 1, counts[p.text] > 1) for k, p in enumerate(pieces)]
+    vocab = Vocabulary(pieces)
+    succ, scores = choose_links(pieces, kinds, vocab)
     has_pred = set(succ.values())
-    starts: list[list[int]] = []
-    k = 0
-    while k < len(pieces):
-        if heads[k]:
-            group = [k]
-            while k + 1 < len(pieces) and heads[k + 1]:
-                k += 1
-                group.append(k)
-            nxt = next((j for j in range(k + 1, len(pieces)) if not heads[j] and j not in has_pred), None)
-            if nxt is not None:
-                has_pred.add(nxt)
-                group.append(nxt)
-            starts.append(group)
-        k += 1
-    claimed = {p for grp in starts for p in grp}
-    for j in range(len(pieces)):
-        if not heads[j] and j not in has_pred and j not in claimed:
-            starts.append([j])
     articles, links = [], []
-    for group in sorted(starts, key=min):
-        chain = list(group)
-        cur = chain[-1]
-        while cur in succ and succ[cur] not in chain:
-            nxt = succ[cur]
-            score = float(scores[cur, nxt])
-            kind = "join" if not c.ends_sentence(pieces[cur].lines[-1]) else "continue"
-            links.append(PieceLink(cur, nxt, kind, round(score, 3), reasons[cur][nxt]))
+    for start in range(len(pieces)):
+        if start in has_pred or kinds[start] == "furniture":
+            continue
+        chain = [start]
+        while chain[-1] in succ:
+            nxt = succ[chain[-1]]
+            score, why = scores[(chain[-1], nxt)]
+            open_end = kinds[chain[-1]] == "body" and kinds[nxt] == "body" and not c.ends_sentence(pieces[chain[-1]].text)
+            links.append(PieceLink(chain[-1], nxt, "join" if open_end else "continue", round(score, 3), why))
             chain.append(nxt)
-            cur = nxt
-        articles.append(_article(chain, pieces, heads))
-    return UnscrambleResult(tuple(articles), tuple(links))
+        articles.append(_article(chain, pieces, kinds))
+    furniture = tuple(k for k, kind in enumerate(kinds) if kind == "furniture")
+    return UnscrambleResult(tuple(articles), tuple(links), furniture)
 
 
-def _article(chain: list[int], pieces: list[Piece], heads: list[bool]) -> UnscrambledArticle:
-    title = pieces[chain[0]].text if heads[chain[0]] else ""
-    text = ""
+def _article(chain: list[int], pieces: list[Piece], kinds: list[str]) -> UnscrambledArticle:
+    title = pieces[chain[0]].text if kinds[chain[0]] == "headline" else ""
+    text = title
     prev_open = False
     for k in chain:
+        if kinds[k] != "body":
+            continue  # the title is set; bylines and jump lines are not running text
         t = pieces[k].text
-        if prev_open:
-            text = c.join_lines(text, t)
-        else:
-            text = f"{text}\n{t}" if text else t
-        prev_open = not heads[k] and not c.ends_sentence(t)
+        text = c.join_lines(text, t) if prev_open else (f"{text}\n{t}" if text else t)
+        prev_open = not c.ends_sentence(t)
     return UnscrambledArticle(title, text, tuple(chain))
