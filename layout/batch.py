@@ -23,6 +23,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
 import warnings
 from collections import Counter, deque
@@ -314,6 +315,19 @@ def _one_page(item: Any, index: int, multi: bool, task: Task) -> dict[str, Any]:
     return {"page": index, "status": "done", "outputs": outputs, "timings": timings}
 
 
+@contextlib.contextmanager
+def _recorded_warnings() -> Iterator[list[warnings.WarningMessage]]:
+    """Library warnings ("Corrupt EXIF data") go to the manifest, not over the progress
+    bar. Only in a main thread: the warnings filter is process-wide, and Dask runs
+    tasks in threads, where they stay in the worker's log."""
+    if threading.current_thread() is not threading.main_thread():
+        yield []
+        return
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield caught
+
+
 def _failure(reason: str, **extra: Any) -> dict[str, Any]:
     return {"status": "failed", "reason": reason, "category": categorize(reason), "pages": [], **extra}
 
@@ -329,18 +343,15 @@ def process_input(task: Task, report: Reporter | None = None) -> dict[str, Any]:
     started = time.perf_counter()
     path = Path(task.path)
     report = report or (lambda kind, value: None)
+    caught: list[warnings.WarningMessage] = []
     try:
-        # Library warnings (e.g. "Corrupt EXIF data") go to the manifest, not the terminal.
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with _recorded_warnings() as caught:
             _precheck(path, task.max_bytes)
             _warm_up(path, task.engine)
             report("pages", _count_pages(path))
             report("ready", 0)
             _test_fault(path.name)
             result = _process_pages(task, path, report)
-        if caught:
-            result["warnings"] = sorted({f"{w.category.__name__}: {w.message}" for w in caught})[:20]
     except InputError as exc:
         result = _failure(exc.problem)
     except MemoryError:
@@ -349,6 +360,8 @@ def process_input(task: Task, report: Reporter | None = None) -> dict[str, Any]:
         result = _failure("file nests too deeply to read (recursion limit)")
     except Exception as exc:  # noqa: BLE001 - any other failure is recorded, the batch goes on
         result = _failure(f"internal error: {type(exc).__name__}: {exc}")
+    if caught:
+        result["warnings"] = sorted({f"{w.category.__name__}: {w.message}" for w in caught})[:20]
     result["seconds"] = round(time.perf_counter() - started, 4)
     result["worker"] = f"{socket.gethostname()}:{os.getpid()}"
     return result

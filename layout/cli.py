@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     uns.add_argument("--explain", action="store_true", help="print why each link was made")
 
     sub.add_parser("bench", help="run the stitching benchmark: pagestitch bench --help")
+
+    from layout.batch import add_batch_arguments
+
+    add_batch_arguments(sub.add_parser("batch", help="process a whole archive in parallel, resumable"))
     return parser
 
 
@@ -184,7 +188,13 @@ def cmd_unscramble(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "show": cmd_show, "unscramble": cmd_unscramble}
+def cmd_batch(args: argparse.Namespace) -> int:
+    from layout.batch import cmd_batch as _cmd_batch
+
+    return _cmd_batch(args)
+
+
+COMMANDS = {"run": cmd_run, "show": cmd_show, "unscramble": cmd_unscramble, "batch": cmd_batch}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

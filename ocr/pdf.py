@@ -7,6 +7,8 @@ size ("em") of the characters involved.
 
 from __future__ import annotations
 
+import bisect
+
 import statistics
 import time
 from dataclasses import dataclass
@@ -34,7 +36,7 @@ CJK_GAP_EM = 0.6
 # A gap at least this wide is a gutter when the rows around it are blank there too.
 ALIGNED_GAP_EM = 0.45
 # Rows looked at above and below for that check, and how far away they may be (em).
-ALIGN_ROWS = 2
+ALIGN_ROWS = 3
 ALIGN_REACH_EM = 3.0
 # Two chars are on one baseline if their bottoms differ by less than this (em).
 BASELINE_EM = 0.3
@@ -308,9 +310,9 @@ GutterTest = Callable[[Char, Char], bool]
 
 def _split_row(row: Sequence[Char], rules: Sequence[Separator], gutter: GutterTest) -> list[list[Char]]:
     """Cut a row wherever the gap cannot be a word space."""
-    row_has_spaces = any(c.is_space for c in row)
     segments: list[list[Char]] = []
     current: list[Char] = []
+    space_index = sorted(c.index for c in row if c.is_space)
     spaced = False  # a PDF space char lies since the last glyph
     space_w = 0.0  # the width those space chars take (an ideographic space is 1 em)
     for c in row:
@@ -322,7 +324,11 @@ def _split_row(row: Sequence[Char], rules: Sequence[Separator], gutter: GutterTe
                 current.append(c)
             continue
         prev = _last_glyph(current)
-        if prev is not None and _is_break(prev, c, spaced, space_w, row_has_spaces, rules, gutter):
+        # Whether this text writes its own spaces is judged on the text run around the
+        # gap (space chars near it in the content stream): a row across the page mixes
+        # runs that write spaces with runs that only position their words.
+        writes_spaces = prev is not None and _near_in_stream(space_index, prev.index)
+        if prev is not None and _is_break(prev, c, spaced, space_w, writes_spaces, rules, gutter):
             segments.append(current)
             current = []
         current.append(c)
@@ -330,6 +336,14 @@ def _split_row(row: Sequence[Char], rules: Sequence[Separator], gutter: GutterTe
     if current:
         segments.append(current)
     return [_strip_spaces(s) for s in segments if any(not c.is_space for c in s)]
+
+
+STREAM_REACH = 40  # chars: how far in the content stream one text run reaches
+
+
+def _near_in_stream(sorted_indices: list[int], index: int) -> bool:
+    k = bisect.bisect_left(sorted_indices, index - STREAM_REACH)
+    return k < len(sorted_indices) and sorted_indices[k] <= index + STREAM_REACH
 
 
 def _last_glyph(chars: Sequence[Char]) -> Char | None:
@@ -378,13 +392,18 @@ class _RowIndex:
             return False
         em = max(left.size, right.size)
         x = (left.x1 + right.x0) / 2.0
-        half = 0.1 * em
+        # Most of the gap must be blank above and below: a word space of a justified
+        # line may happen to sit under a narrow strip, but rarely under a whole gap.
+        half = max(0.1 * em, 0.35 * (right.x0 - left.x1))
         clear = blocked = 0
         for other in self._neighbours(row, em):
             state = self._strip_state(self.rows[other], x - half, x + half)
             clear += state == "clear"
             blocked += state == "blocked"
-        return clear >= 2 and clear > blocked
+        # Justified text leaves wide word spaces that now and then line up with one in
+        # a neighbouring row, never with several; a gutter is blank in nearly all of
+        # them (a spanning headline may cross it on one side).
+        return (clear >= 2 and blocked == 0) or (clear >= 3 and blocked <= 1)
 
     def _neighbours(self, row: int, em: float) -> list[int]:
         reach = ALIGN_REACH_EM * em

@@ -109,7 +109,10 @@ def read(path: str | Path, engine: str = "rapidocr", **engine_options: Any) -> l
 
         return read_pdf(p, source)
     if kind in IMAGE_KINDS:
-        return read_image(p, source())
+        # Decode first: a broken or enormous image fails before the models load.
+        images = load_image_pages(p)
+        engine_obj = source()
+        return [ocr_page(image, engine_obj, str(p), n, dpi) for n, (image, dpi) in enumerate(images, start=1)]
     if kind == "json":
         return read_page_json(p)
     return _read_xml(p)

@@ -115,6 +115,9 @@ class Layout:
     carry_in: Carry | None = None
 
 
+MAX_WORD_SPACE = 0.75  # the widest word space of a justified line, in em
+
+
 class Composer:
     def __init__(self, spec: PageSpec, carry: Carry | None = None) -> None:
         self.spec = spec
@@ -200,8 +203,11 @@ class Composer:
         if slack <= 0 or len(words) < 2:
             return [(t.text, 0.0)], t.natural
         extra = slack / (len(words) - 1)
-        runs, u = [], 0.0
         space = measure(" ", font, size)
+        if space + extra > MAX_WORD_SPACE * size:
+            # A typesetter would not stretch a line this far: it is set ragged instead.
+            return [(t.text, 0.0)], t.natural
+        runs, u = [], 0.0
         for w in words:
             runs.append((w, u))
             u += measure(w, font, size) + space + extra
