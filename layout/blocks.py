@@ -26,6 +26,7 @@ from layout.model import Block, Box, Line, Page
 GAP_MAX = 1.0  # largest gap between lines of one block, in text sizes
 GAP_GROWTH = 2.0  # a gap this many times the block's first line gap ends the block
 SIZE_RATIO = 1.15  # largest ratio of a line's text size to its block's
+PRECISE_SIZE_RATIO = 1.03  # the same where sizes are exact font sizes
 INDENT = 0.8  # first-line indent that starts a paragraph, in text sizes
 SHORT_END = 2.0  # a line ending this far before the block's right edge ends short
 
@@ -102,7 +103,7 @@ def _find_group(i: int, open_groups: list[_Group], frame: Frame, params: BlockPa
 def _fit(box: Box, last: Box, size: float, group_size: float, grp: _Group, frame: Frame, params: BlockParams) -> float | None:
     """The gap from the group's last line to ``box`` if the line may join, else None."""
     ratio = max(size, group_size) / max(1e-6, min(size, group_size))
-    if ratio > params.size_ratio:
+    if ratio > (PRECISE_SIZE_RATIO if frame.precise else params.size_ratio):
         return None
     s = max(size, group_size)
     span = grp.span

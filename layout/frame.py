@@ -23,6 +23,9 @@ class Frame:
     vertical: bool
     skew: float
     separators: tuple[tuple[Box, str], ...]  # (box in frame, kind)
+    # True when sizes are exact font sizes (a PDF's text layer): then a small size step
+    # means another style (a byline, a caption), not measuring noise.
+    precise: bool = False
 
 
 def detect_vertical(lines: tuple[Line, ...]) -> bool:
@@ -66,7 +69,12 @@ def build_frame(page: Page, direction: str | None = None) -> Frame:
     sizes = tuple(_line_size(line, b) for line, b in zip(page.lines, boxes))
     size = g.median_or(sizes, 10.0)
     seps = tuple(_frame_separator(s, page, origin, skew, vertical) for s in page.separators)
-    return Frame(boxes, sizes, size, _char_width(page.lines, boxes), vertical, skew, seps)
+    precise = page.provenance.engine in PRECISE_SOURCES
+    return Frame(boxes, sizes, size, _char_width(page.lines, boxes), vertical, skew, seps, precise)
+
+
+# Readers whose line heights are font sizes, not measurements.
+PRECISE_SOURCES = ("pdf",)
 
 
 def _line_size(line: Line, frame_box: Box) -> float:

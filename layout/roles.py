@@ -17,6 +17,10 @@ HEADLINE = 1.3  # text this many times the body size is a headline
 # OCR measures a line's size to within about 15 %, so smaller differences mean nothing.
 SUBHEAD = 1.2  # a few lines this much larger are a sub-head, or a small headline
 CAPTION = 0.88  # a few lines this much smaller are a caption
+MEASURED = (HEADLINE, SUBHEAD, CAPTION)
+SUBHEAD_STEP = 1.3  # a head this much smaller than the headline above it is its sub-head
+# Exact font sizes (a PDF's text layer) tell styles apart by much smaller steps.
+PRECISE = (1.2, 1.08, 0.95)
 
 _BYLINE = re.compile(
     r"^\s*(By\s|BY\s|Von\s|VON\s|From\s|本报记者|本报讯|记者|通讯员|特约评论员|评论员|文[／/]|作者[：:]|新华社)"
@@ -38,7 +42,8 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
     body = _weighted_median(sizes, weights, frame.size)
     boxes = [g.union(frame.boxes[i] for i in grp) for grp in groups]
     text = [" ".join(page.lines[i].text for i in grp) for grp in groups]
-    roles = [_role(t, s / body, len(grp)) for t, s, grp in zip(text, sizes, groups)]
+    limits = PRECISE if frame.precise else MEASURED
+    roles = [_role(t, s / body, len(grp), limits) for t, s, grp in zip(text, sizes, groups)]
     return _page_furniture(roles, boxes, text, body, [len(grp) for grp in groups])
 
 
@@ -55,15 +60,16 @@ def _weighted_median(values: list[float], weights: list[int], fallback: float) -
     return pairs[-1][0]
 
 
-def _role(text: str, rel_size: float, n_lines: int) -> str:
+def _role(text: str, rel_size: float, n_lines: int, limits: tuple[float, float, float]) -> str:
+    headline, subhead, caption = limits
     stripped = text.strip()
     if c.is_jump_line(stripped):
         return "jump"
-    if rel_size >= HEADLINE:
+    if rel_size >= headline:
         return "headline"
-    if rel_size >= SUBHEAD and n_lines <= 4:
+    if rel_size >= subhead and n_lines <= 4:
         return "subheadline"
-    if rel_size <= CAPTION and n_lines <= 3:
+    if rel_size <= caption and n_lines <= 3:
         return "caption"
     if n_lines <= 2 and len(stripped) <= 60 and _BYLINE.search(stripped):
         return "byline"
@@ -107,13 +113,17 @@ def _furniture_like(text: str, box: Box, body: float) -> bool:
     return any(ch.isdigit() for ch in text) and g.height(box) < 1.6 * body and len(text) <= 120
 
 
-def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_lines: list[int]) -> list[str]:
+def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_lines: list[int], sizes: list[float]) -> list[str]:
     """Roles that depend on what comes before a block in reading order.
 
-    A sub-head that follows no headline is a small headline; the one-line, short blocks
-    right under a head (author, agency, place) are bylines.
+    A headline set clearly smaller right under another headline is its sub-head; a
+    sub-head that follows no headline is a small headline; short blocks right under a
+    head (author, agency, place) are bylines.
     """
     out = list(roles)
+    for prev, cur in zip(order, order[1:]):
+        if out[prev] == "headline" and out[cur] == "headline" and sizes[cur] * SUBHEAD_STEP < sizes[prev]:
+            out[cur] = "subheadline"
     widths = sorted(g.width(boxes[i]) for i in order if roles[i] == "body" and n_lines[i] >= 3)
     widths = widths or sorted(g.width(boxes[i]) for i in order if roles[i] == "body")
     column = widths[len(widths) // 2] if widths else 0.0

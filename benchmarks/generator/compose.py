@@ -216,8 +216,10 @@ class Composer:
     def simple(self, text: str, u0: float, v0: float, width: float, seg: int, font: str, size: float,
                role: str, bold: bool = False, center: bool = False, max_lines: int = 3) -> float:
         """Set a short unjustified text (headline, byline, caption); returns the v below it."""
-        while size > 5.0 and self._splits(text, width, size, font):
-            size *= 0.92  # a word wider than the measure: shrink rather than break it
+        # A word wider than the measure: shrink rather than break it.
+        floor = 5.0
+        while size * 0.92 >= floor and self._splits(text, width, size, font):
+            size *= 0.92
         fl = self.flow([text], size, font, indent=False)
         fl.hyphen_rate = 0.0
         n = 0
