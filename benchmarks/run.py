@@ -182,8 +182,18 @@ def _line_baselines(lines: Sequence[Line], direction: str) -> dict[str, Callable
 # ------------------------------------------------------------- reading pages
 
 
+def _ocr_code_digest() -> str:
+    """Digest of the reading code: a change to it invalidates cached OCR results."""
+    import ocr
+
+    digest = hashlib.sha256()
+    for src in sorted(Path(ocr.__file__).parent.rglob("*.py")):
+        digest.update(src.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _image_key(path: Path, engine: str) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:32] + f"-{engine}"
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:32] + f"-{engine}-{_ocr_code_digest()}"
 
 
 def read_scan_cached(ctx: Context, path: Path) -> tuple[Any, float]:
