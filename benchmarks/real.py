@@ -33,7 +33,7 @@ from layout.model import Line, Page
 if TYPE_CHECKING:
     from benchmarks.run import Context, Track
 
-REAL_DIR = Path(os.environ.get("PAGESTITCH_REAL_DIR", "/work/shared/real"))
+REAL_DIR = Path(os.environ.get("PAGESTITCH_REAL_DIR", Path(__file__).resolve().parents[2] / "shared" / "real"))
 REAL_COLUMNS = ["pages", "region_tau", "region_tau_worst", "region_bleu4", "bleu4", "tau",
                 "line_recall", "gt_kept", "pair_f1", "ari", "time_total"]
 # Quick runs OCR only these NZZ images (the two reading-order pages).

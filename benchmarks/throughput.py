@@ -25,7 +25,7 @@ from layout.batch import run_batch
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE / "data" / "quick"
-FALLBACK_DATA = (HERE.parent / "samples", Path("/work/shared/real/pdf"))
+FALLBACK_DATA = (HERE.parent / "samples", HERE.parents[1] / "shared" / "real" / "pdf")
 KIND_SUFFIXES = {"pdf": (".pdf",), "jpg": (".jpg", ".jpeg"), "png": (".png",), "json": (".lines.json",)}
 
 

@@ -15,7 +15,7 @@ from ocr.formats.validate import errors as schema_errors
 from ocr.loaded import LoadedPage
 
 DATA = Path(__file__).parent / "data" / "formats"
-REAL = Path("/work/shared/real")
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real"  # shared/ beside the repo
 LUX_METS = DATA / "luxzeit1858" / "luxzeit1858-crop-mets.xml"
 SAMPLES = {
     "alto2": DATA / "alto-v2-inch1200.xml",

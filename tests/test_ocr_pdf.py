@@ -11,7 +11,7 @@ from layout.model import Line
 from ocr.loaded import InputError
 from ocr.pdf import DEFAULT_DPI, read_pdf
 
-REAL = Path("/work/shared/real/pdf")
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real" / "pdf"  # shared/ beside the repo
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="real sample PDFs not present")

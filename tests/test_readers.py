@@ -13,7 +13,7 @@ from layout.model import SCHEMA, Line, Page
 from ocr.loaded import InputError, LoadedPage
 from ocr.readers import read, sniff
 
-REAL = Path("/work/shared/real/pdf")
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real" / "pdf"  # shared/ beside the repo
 
 
 def _page_json(lines, **extra):

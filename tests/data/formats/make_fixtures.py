@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-REAL = Path("/work/shared/real")
+REAL = Path(__file__).resolve().parents[4] / "shared" / "real"
 HERE = Path(__file__).parent
 LINES_PER_BLOCK = 3
 
