@@ -18,7 +18,7 @@ import os
 import random
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from statistics import mean
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
@@ -63,6 +63,7 @@ class RealPage:
     lines: list[RealLine]
     region_order: list[str] = field(default_factory=list)
     image: Path | None = None
+    source: Path | None = None  # the archive file pagestitch reads the lines from
 
     def ordered_lines(self) -> list[str]:
         """Line ids of the annotated regions, in region order then line order."""
@@ -135,7 +136,7 @@ def parse_page_xml(path: Path, dataset: str, image_dir: Path | None = None) -> R
         candidate = image_dir / page.get("imageFilename", "")
         image = candidate if candidate.is_file() else None
     return RealPage(dataset, path.stem, float(page.get("imageWidth", 0)), float(page.get("imageHeight", 0)),
-                    _unique(lines), [r for _, r in refs], image)
+                    _unique(lines), [r for _, r in refs], image, path)
 
 
 def _unique(lines: list[RealLine]) -> list[RealLine]:
@@ -189,7 +190,7 @@ def _alto_page(path: Path, file_id: str, block_article: dict[tuple[str, str], st
             lines.append(RealLine(tl.get("ID", ""), text, (x, y, x + w, y + h), bid, block_article.get((file_id, bid))))
     width = float(page.get("WIDTH", 0)) if page is not None else 0.0
     height = float(page.get("HEIGHT", 0)) if page is not None else 0.0
-    return RealPage("luxzeit1858", path.stem, width, height, _unique(lines))
+    return RealPage("luxzeit1858", path.stem, width, height, _unique(lines), source=path)
 
 
 def load_luxembourg(folder: Path) -> list[RealPage]:
@@ -226,10 +227,28 @@ def _filler(box: Box) -> str:
 
 
 def shuffled_page(rp: RealPage, seed: int = SEED) -> Page:
+    """The page's lines in a seeded shuffle, as pagestitch's own reader gives them from
+    the archive file (its ids, boxes and measured heights), or built from the ground
+    truth where the reader cannot match it line for line."""
     rng = random.Random(seed ^ zlib.crc32(f"{rp.dataset}/{rp.id}".encode()))
-    lines = [Line(ln.id, ln.text or _filler(ln.bbox), ln.bbox) for ln in rp.lines]
+    lines = _reader_lines(rp) or [Line(ln.id, ln.text, ln.bbox) for ln in rp.lines]
+    lines = [ln if ln.text.strip() else replace(ln, text=_filler(ln.bbox)) for ln in lines]
     rng.shuffle(lines)
     return Page(width=rp.width, height=rp.height, lines=tuple(lines), source=f"{rp.dataset}/{rp.id}")
+
+
+def _reader_lines(rp: RealPage) -> list[Line] | None:
+    if rp.source is None:
+        return None
+    from layout.api import InputError, read_pages
+
+    try:
+        [loaded] = read_pages(rp.source)
+    except (InputError, ValueError):
+        return None
+    wanted = {ln.id for ln in rp.lines}
+    got = [ln for ln in loaded.page.lines if ln.id in wanted]
+    return got if len(got) == len(wanted) else None
 
 
 # ------------------------------------------------------------------ scoring
