@@ -14,7 +14,7 @@ DEMO_INPUTS := $(wildcard samples/*.png samples/*.jpg samples/*.pdf samples/*.li
 
 demo: venv
 	$(VENV)/bin/pagestitch run $(DEMO_INPUTS) -o out/demo
-	@echo; echo "== out/demo/zh-4col.md (first lines) =="; head -n 20 out/demo/zh-4col.md
+	@echo; echo "== out/demo/zh-4col.png.md (first lines) =="; head -n 20 out/demo/zh-4col.png.md
 	@echo; echo "Results for every sample are in out/demo/ (.json and .md per page)."
 
 test: venv

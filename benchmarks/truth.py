@@ -295,4 +295,25 @@ def piece_segments(truth: Truth, pieces: Sequence[str]) -> list[str | None]:
     out: list[str | None] = [None] * len(pieces)
     for i, j in pairs:
         out[i] = segs[j].id
-    return out
+    return _identical_in_paste_order(truth, pieces, out)
+
+
+def _identical_in_paste_order(truth: Truth, pieces: Sequence[str], out: list[str | None]) -> list[str | None]:
+    """Pieces with the same text (a byline under every article) match any of their
+    segments equally well by text: pair them in paste order, the order the paste was
+    made in, instead of the matcher's arbitrary choice."""
+    segs = {s.id: s for s in truth.segments}
+    if truth.direction == "vertical":
+        key = lambda sid: (-segs[sid].bbox[2], segs[sid].bbox[1])  # noqa: E731
+    else:
+        key = lambda sid: (segs[sid].bbox[1], segs[sid].bbox[0])  # noqa: E731
+    same: dict[str, list[int]] = {}
+    for k, piece in enumerate(pieces):
+        if out[k] is not None:
+            same.setdefault(piece.strip(), []).append(k)
+    fixed = list(out)
+    for ks in same.values():
+        if len(ks) > 1:
+            for k, sid in zip(ks, sorted((out[k] for k in ks), key=key)):  # type: ignore[arg-type]
+                fixed[k] = sid
+    return fixed

@@ -111,6 +111,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.stdout and len(args.inputs) != 1:
         raise UsageError("--stdout prints one input; give exactly one")
     failed = 0
+    shared = _shared_stems(args.inputs)
     for path in _progress(args.inputs, args):
         try:
             pages = list(_pages(path, args))
@@ -118,7 +119,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 _print_pages([p for p, _ in pages], args.stdout)
                 continue
             for page, multi in pages:
-                write_outputs(page, args.out, args.format, stem=output_stem(page, multi))
+                stem = output_stem(page, multi, keep_extension=_stem_key(path) in shared)
+                write_outputs(page, args.out, args.format, stem=stem)
         except InputError as exc:
             failed += 1
             _error(exc.path, exc.problem)
@@ -126,6 +128,18 @@ def cmd_run(args: argparse.Namespace) -> int:
             failed += 1
             _error(path, f"{type(exc).__name__}: {exc}")
     return 1 if failed else 0
+
+
+def _stem_key(path: Path) -> str:
+    return path.name.split(".")[0]
+
+
+def _shared_stems(paths: Sequence[Path]) -> set[str]:
+    """Stems that several inputs share: their outputs keep the input's extension."""
+    seen: dict[str, int] = {}
+    for p in paths:
+        seen[_stem_key(p)] = seen.get(_stem_key(p), 0) + 1
+    return {k for k, n in seen.items() if n > 1}
 
 
 def _print_pages(pages: list[Any], fmt: str) -> None:

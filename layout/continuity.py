@@ -141,6 +141,31 @@ def cjk_word_across(a: str, b: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
+def _known_word(word: str) -> bool:
+    """Whether ``word`` is an English or German word (wordfreq's lists, loaded lazily)."""
+    from wordfreq import zipf_frequency  # lazy: its lists take a second or two to load
+
+    w = word.lower()
+    return max(zipf_frequency(w, "en"), zipf_frequency(w, "de")) > 0.0
+
+
+def hyphen_rejoins(a: str, b: str) -> bool | None:
+    """For ``a`` ending in a hyphen: does its last fragment plus ``b``'s first make a word?
+
+    None when there is nothing to judge (no hyphen, no letters on either side). A word
+    the typesetter split goes back together ("preli-" + "minary"); a fragment glued to
+    the start of an unrelated column ("preli-" + "the") gives no known word.
+    """
+    if not ends_with_hyphen(a):
+        return None
+    left = re.search(r"([^\W\d_]+)[-‐­⸗¬]\s*$", a)
+    right = re.match(r"\s*([^\W\d_]+)", b)
+    if not left or not right:
+        return None
+    return _known_word(left.group(1) + right.group(1)) or _known_word(f"{left.group(1)}-{right.group(1)}")
+
+
 def continuation_evidence(a: str, b: str) -> tuple[float, tuple[str, ...]]:
     """Evidence that text ``b`` continues text ``a``, from the text across the cut alone.
 
@@ -164,7 +189,13 @@ def continuation_evidence(a: str, b: str) -> tuple[float, tuple[str, ...]]:
     if ends_with_hyphen(a) and starts_lower(b):
         score += 2.0
         reasons.append("hyphenated word split")
-    elif not cjk and starts_lower(b):
+        rejoined = hyphen_rejoins(a, b)
+        if rejoined is not None:
+            # the dictionary tells which column finishes the word
+            score += 1.5 if rejoined else -1.5
+            reasons.append("the split word is a known word" if rejoined else "no known word across the hyphen")
+    elif starts_lower(b) and (not cjk or a[-1].isascii() and a[-1].isalpha()):
+        # in CJK text too, when a Latin name or word runs across the cut
         score += 1.5
         reasons.append("b starts lower-case")
     elif not cjk and starts_upper(b) and not ends_sentence(a):

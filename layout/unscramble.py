@@ -33,8 +33,13 @@ BYLINE = re.compile(
 )
 CAPTION = re.compile(r"^\s*(图|圖|照片|Picture|Photo|Foto|Bild|Abb\.)\s*[：:]")
 DATE = re.compile(r"(\d{4}年\d{1,2}月\d{1,2}日|\b(19|20)\d{2}\b|第\s*\d+\s*版|\bPage\s+\d+|\bSeite\s+\d+)")
+# A dateline names a day: a weekday, a month, a year.
+DATELINE = re.compile(
+    r"(\d{1,2}月\d{1,2}日|星期|\b(1[5-9]|20)\d{2}\b|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Sonnabend|Samstag|Sonntag)\b)"
+)
 NEVER = -1e6  # a link that may not be made
-HEAD_KINDS = ("headline", "byline", "caption", "jump-from")  # what stands above an article's text
+HEAD_KINDS = ("headline", "byline", "dateline", "caption", "jump-from")  # what stands above an article's text
 
 
 @dataclass(frozen=True)
@@ -99,20 +104,32 @@ def piece_kind(piece: Piece, first: bool, last: bool, repeated: bool = False) ->
         return "furniture"
     if len(piece.lines) <= 3 and CAPTION.search(t):
         return "caption"
-    if len(piece.lines) <= 2 and (BYLINE.search(t) or repeated) and len(t) <= 80:
-        return "byline"
+    if len(piece.lines) <= 3 and len(t) <= 80 and (BYLINE.search(t) or repeated or _source_line(t)):
+        # a credit that names a day is the dateline under the author's line
+        return "dateline" if DATELINE.search(t) and not repeated and not _source_line(t) else "byline"
     if _head_like(piece):
         return "headline"
     return "body"
 
 
+def _source_line(t: str) -> bool:
+    """A short credit such as "Reichsanzeiger, 1878" or a dateline: a name and a year,
+    no sentence around them."""
+    return len(t) <= 50 and bool(re.search(r"[,，]\s*(1[5-9]|20)\d{2}\.?$", t)) and len(t.split()) <= 5
+
+
 def _head_like(piece: Piece) -> bool:
-    """One or two short lines that end no sentence: a headline or a sub-head."""
+    """A few short lines that end no sentence (or one short phrase with a full stop, as
+    German headings have): a headline or a sub-head."""
     if len(piece.lines) > 4:
         return False
     t = piece.text
-    limit = 40 if c.is_cjk_text(t) else 120
-    return len(t) <= limit and not c.ends_sentence(t) and not t.rstrip().endswith((",", "，", "、"))
+    if c.starts_lower(t) or t.rstrip().endswith((",", "，", "、", "-", ";")):
+        return False
+    if c.is_cjk_text(t):
+        return len(t) <= 40 and not c.ends_sentence(t)
+    words = len(t.split())
+    return words <= 14 and (not c.ends_sentence(t) or (words <= 4 and t.rstrip().endswith(".")))
 
 
 # ------------------------------------------------------------------ similarity
@@ -157,35 +174,56 @@ class Vocabulary:
 # ------------------------------------------------------------------ scores
 
 
+RANK = {"headline": 0, "jump-from": 1, "byline": 1, "dateline": 2, "caption": 3, "body": 4, "jump-to": 5}
+
+
 def _proximity(i: int, j: int) -> float:
-    """Heads stand just above what they head: what follows them comes within a few
-    pieces in the paste, usually after them (before them only when a neighbouring
-    article's head stands higher on the page)."""
+    """Heads stand just above what they head, and a paste runs top to bottom: what
+    follows a head comes a few pieces after it, almost never before it."""
     if j > i:
-        return 2.5 * math.exp(-(j - i - 1) / 3.0)
-    return 1.0 * math.exp(-(i - j - 1) / 2.0) - 0.5
+        # convex in the gap, so that side-by-side heads keep their order when several
+        # identical credits are shared out among them
+        gap = j - i - 1
+        return max(2.5 - 0.5 * gap - 0.05 * gap * gap, -3.0)
+    return -4.0
+
+
+def _column_step(i: int, j: int) -> float:
+    """Columns of one article that start at the same height are pasted side by side,
+    so the next column piece is most often the very next piece of the paste."""
+    if j == i + 1:
+        return 2.0
+    return -0.5 if j > i else -1.5
 
 
 def pair_score(i: int, j: int, pieces: list[Piece], kinds: list[str], vocab: Vocabulary) -> tuple[float, tuple[str, ...]]:
     ki, kj = kinds[i], kinds[j]
-    if i == j or "furniture" in (ki, kj) or kj in ("headline", "jump-from") or ki == "jump-to":
+    if i == j or "furniture" in (ki, kj) or kj == "headline" or ki == "jump-to":
         return NEVER, ()
+    ri, rj = RANK[ki], RANK[kj]
     if ki in HEAD_KINDS:
-        if kj == "jump-to" or (ki == kj and ki != "headline") or (ki != "headline" and kj == "headline"):
-            return NEVER, ()  # one byline, one caption each; a sub-head follows only a headline
+        # heads go down the head group: headline, credits, caption, text
+        if rj <= ri:
+            return NEVER, ()
+        if kj == "jump-to":
+            return NEVER, ()
         prox = _proximity(i, j)
-        cover = vocab.coverage(i, j) if ki == "headline" and kj == "body" else 0.0
+        cover = vocab.coverage(i, j) if ki == "headline" and kj in ("body", "caption") else 0.0
         sim = vocab.similarity(i, j)
-        bonus = 1.0 if kj in ("byline", "caption") else 0.0
-        return prox + 3.0 * cover + 2.0 * sim + bonus, (f"follows in paste ({prox:+.1f})", f"title words in text {cover:.2f}")
-    if kj in ("byline", "caption"):
+        step = 1.0 if rj == ri + 1 else 0.0  # a head is followed by the next part of its group
+        why = (f"follows in paste ({prox:+.1f})", f"title words in text {cover:.2f}", f"shared vocabulary {sim:.2f}")
+        return prox + 3.0 * cover + 2.0 * sim + step, why
+    if kj in HEAD_KINDS:
         return NEVER, ()  # bylines and captions follow the head, never body text
     ev, why = c.continuation_evidence(pieces[i].lines[-1], pieces[j].lines[0])
     if kj == "jump-to":
         # the jump line closes the column its article breaks off in
         return (1.5 if not c.ends_sentence(pieces[i].text) else -1.0) + 0.5 * _proximity(i, j), why + ("jump line",)
     sim = vocab.similarity(i, j)
-    return ev + 6.0 * sim - 1.0, why + (f"shared vocabulary {sim:.2f}",)
+    step = _column_step(i, j)
+    if "a word spans the cut" in why or "the split word is a known word" in why:
+        ev += 1.5  # a word cut in two outweighs which column happens to come next
+    return ev + 4.0 * sim + step - 1.0, why + (f"shared vocabulary {sim:.2f}", f"paste step {step:+.1f}")
 
 
 def end_score(piece: Piece, kind: str) -> float:
@@ -193,7 +231,7 @@ def end_score(piece: Piece, kind: str) -> float:
     if kind in ("furniture", "jump-to"):
         return 5.0
     if kind in HEAD_KINDS:
-        return -2.0
+        return -3.0
     return 0.5 if c.ends_sentence(piece.text) or c.ends_with_sign_off(piece.text) else -2.5
 
 
@@ -201,8 +239,8 @@ def start_score(piece: Piece, kind: str) -> float:
     """Value of ``piece`` having no predecessor."""
     if kind in ("headline", "furniture", "jump-from"):
         return 5.0
-    if kind in ("byline", "caption"):
-        return -1.0
+    if kind in ("byline", "dateline", "caption"):
+        return -3.0
     first = piece.lines[0]
     if c.starts_lower(first) or first[:1] in "，、,.;；：:)）」』”":
         return -3.0
@@ -229,6 +267,40 @@ def choose_links(pieces: list[Piece], kinds: list[str], vocab: Vocabulary) -> tu
     rows, cols = linear_sum_assignment(cost)
     succ = {int(i): int(j) for i, j in zip(rows, cols) if i < n and j < n and cost[i, j] < big / 2}
     return _break_cycles(succ), scores
+
+
+def _swap_titles(succ: dict[int, int], kinds: list[str], vocab: Vocabulary) -> dict[int, int]:
+    """Give two neighbouring headlines each other's article when the titles fit better so.
+
+    Side-by-side heads share out identical credits ("By X") by paste order alone; the
+    words a title shares with the body that hangs under it decide which head is whose.
+    """
+    has_pred = set(succ.values())
+    heads = [h for h in succ if kinds[h] == "headline" and h not in has_pred]
+
+    def body_terms(h: int) -> set[str]:
+        terms: set[str] = set()
+        cur = h
+        while cur in succ:
+            cur = succ[cur]
+            if kinds[cur] == "body":
+                terms |= set(vocab.bags[cur])
+        return terms
+
+    def fit(h: int, terms: set[str]) -> float:
+        bag = vocab.bags[h]
+        return sum(1 for k in bag if k in terms) / len(bag) if bag else 0.0
+
+    out = dict(succ)
+    for a in heads:
+        for b in heads:
+            if not a < b <= a + 3:  # only heads standing side by side in the paste
+                continue
+            ta, tb = body_terms(a), body_terms(b)
+            if fit(a, tb) + fit(b, ta) > fit(a, ta) + fit(b, tb) + 0.5:
+                out[a], out[b] = succ[b], succ[a]
+                succ = out
+    return out
 
 
 def _break_cycles(succ: dict[int, int]) -> dict[int, int]:
@@ -258,6 +330,7 @@ def unscramble(text: str) -> UnscrambleResult:
     kinds = [piece_kind(p, k == 0, k == len(pieces) - 1, counts[p.text] > 1) for k, p in enumerate(pieces)]
     vocab = Vocabulary(pieces)
     succ, scores = choose_links(pieces, kinds, vocab)
+    succ = _swap_titles(succ, kinds, vocab)
     has_pred = set(succ.values())
     articles, links = [], []
     for start in range(len(pieces)):

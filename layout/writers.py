@@ -46,10 +46,17 @@ def render_markdown(page: Page) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def output_stem(page: Page, multi_page: bool) -> str:
-    stem = Path(page.source).stem if page.source else "page"
-    for suffix in (".lines", ".page", ".alto"):
-        stem = stem.removesuffix(suffix)
+def output_stem(page: Page, multi_page: bool, keep_extension: bool = False) -> str:
+    """``page.png`` gives ``page``; with keep_extension (two inputs share a stem, as
+    ``a.png`` and ``a.pdf`` do) ``page.png``, so that neither overwrites the other."""
+    if not page.source:
+        stem = "page"
+    elif keep_extension:
+        stem = Path(page.source).name
+    else:
+        stem = Path(page.source).stem
+        for suffix in (".lines", ".page", ".alto"):
+            stem = stem.removesuffix(suffix)
     return f"{stem}-p{page.page_number:03d}" if multi_page else stem
 
 

@@ -67,6 +67,12 @@ def test_writes_json_and_markdown(tmp_path):
     assert md.startswith("## 记“发薪”")
 
 
+def test_inputs_sharing_a_stem_keep_their_extension(tmp_path):
+    inputs = [SAMPLES / "zh-4col.lines.json", SAMPLES / "zh-4col.pdf"]
+    assert main(["run", *map(str, inputs), "-o", str(tmp_path), "--format", "json"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["zh-4col.lines.json.json", "zh-4col.pdf.json"]
+
+
 def test_bad_inputs_fail_clearly_and_others_finish(tmp_path, capsys):
     empty = tmp_path / "empty.png"
     empty.write_bytes(b"")

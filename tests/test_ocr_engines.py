@@ -23,8 +23,9 @@ def test_registry_names_and_unknown_engine():
         get_engine("nonesuch")
 
 
-def test_paddleocr_is_registered_but_unavailable():
-    with pytest.raises(EngineUnavailable, match="issue 7"):
+def test_paddleocr_without_package_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "paddleocr", None)
+    with pytest.raises(EngineUnavailable, match=r"pagestitch\[paddle\]"):
         get_engine("paddleocr")
 
 
@@ -74,7 +75,7 @@ def test_rapidocr_never_touches_the_network(monkeypatch, ocr_render_columns):
     engine = get_engine("rapidocr", use_cls=False)
     image, _ = ocr_render_columns(columns=(("天气预报明天下雨",),))
     assert [line.text for line in engine.recognize(image)] == ["天气预报明天下雨"]
-    assert engine.info()["parameters"] == {"use_cls": False}
+    assert engine.info()["parameters"] == {"preset": "fast", "use_cls": False}
 
 
 def test_rapidocr_rejects_unknown_option():
