@@ -129,3 +129,17 @@ def test_main_rejects_bad_set(tmp_path: Path) -> None:
         assert exc.code != 0
     else:
         raise AssertionError("argparse should reject --set nope")
+
+
+def test_identical_paste_pieces_pair_with_segments_in_paste_order() -> None:
+    """A byline that stands under every article matches each of its segments equally
+    well by text; the pieces take them in paste order (top to bottom, then left)."""
+    truth = load_truth(Path(__file__).parent / "data" / "bench" / "en-t-001.truth.json")
+    segs = sorted(truth.segments, key=lambda s: (s.bbox[1], s.bbox[0]))
+    a, b = segs[0], segs[1]
+    same = "same text"
+    patched = Truth(**{**truth.__dict__, "segments": tuple(
+        type(s)(**{**s.__dict__, "text": same}) if s.id in (a.id, b.id) else s for s in truth.segments)})
+    pieces = [same if s.id in (a.id, b.id) else s.text for s in segs]
+    out = piece_segments(patched, pieces)
+    assert out[0] == a.id and out[1] == b.id
