@@ -71,7 +71,8 @@ class _Group:
         self.first_gap: float | None = None  # the block's line spacing, once known
         self.size_sum = 0.0
 
-    def size(self, frame: Frame) -> float:
+    @property
+    def size(self) -> float:
         return self.size_sum / len(self.members)
 
     @property
@@ -94,7 +95,7 @@ def _find_group(i: int, open_groups: list[_Group], frame: Frame, params: BlockPa
     box, size = frame.boxes[i], frame.sizes[i]
     for grp in open_groups:
         last = grp.members[-1]
-        gap = _fit(box, frame.boxes[last], size, grp.size(frame), grp, frame, params)
+        gap = _fit(box, frame.boxes[last], size, grp.size, grp, frame, params)
         if gap is not None and gap < best_gap:
             best, best_gap = grp, gap
     return best
@@ -102,17 +103,19 @@ def _find_group(i: int, open_groups: list[_Group], frame: Frame, params: BlockPa
 
 def _fit(box: Box, last: Box, size: float, group_size: float, grp: _Group, frame: Frame, params: BlockParams) -> float | None:
     """The gap from the group's last line to ``box`` if the line may join, else None."""
+    span = grp.span
+    if box[0] > span[2] or box[2] < span[0]:
+        return None  # another column: the cheap test first, it rejects most groups
     ratio = max(size, group_size) / max(1e-6, min(size, group_size))
     if ratio > (PRECISE_SIZE_RATIO if frame.precise else params.size_ratio):
         return None
     s = max(size, group_size)
-    span = grp.span
     gap = box[1] - last[3]
     limit = params.gap_max * s
     if grp.first_gap is not None:
         # A gap well beyond the block's own line spacing is a break (a sub-head, a rule).
         limit = min(limit, GAP_GROWTH * grp.first_gap + 0.25 * s)
-    if gap > limit or box[0] > span[2] or box[2] < span[0]:
+    if gap > limit:
         return None
     if g.y_overlap_ratio(box, last) > 0.5:
         # Same row: a line the engine cut in two, inside the block's x range.
