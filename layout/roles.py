@@ -18,6 +18,8 @@ HEADLINE = 1.3  # text this many times the body size is a headline
 SUBHEAD = 1.2  # a few lines this much larger are a sub-head, or a small headline
 CAPTION = 0.88  # a few lines this much smaller are a caption
 MEASURED = (HEADLINE, SUBHEAD, CAPTION)
+BODY_SHARE = 0.3  # a size carrying this share of the characters can be the text's
+HEADLINE_LINES = 6  # a headline is a few lines at most
 SUBHEAD_STEP = 1.3  # a head this much smaller than the headline above it is its sub-head
 # Exact font sizes (a PDF's text layer) tell styles apart by much smaller steps.
 PRECISE = (1.2, 1.08, 0.95)
@@ -39,12 +41,26 @@ def body_size(sizes: list[float], fallback: float) -> float:
 def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]:
     sizes = [g.median_or((frame.sizes[i] for i in grp), frame.size) for grp in groups]
     weights = [sum(len(page.lines[i].text) for i in grp) for grp in groups]
-    body = _weighted_median(sizes, weights, frame.size)
+    body = _text_size(sizes, weights, frame.size)
     boxes = [g.union(frame.boxes[i] for i in grp) for grp in groups]
     text = [" ".join(page.lines[i].text for i in grp) for grp in groups]
     limits = PRECISE if frame.precise else MEASURED
     roles = [_role(t, s / body, len(grp), limits) for t, s, grp in zip(text, sizes, groups)]
     return _page_furniture(roles, boxes, text, body, [len(grp) for grp in groups])
+
+
+def _text_size(values: list[float], weights: list[int], fallback: float) -> float:
+    """The running text's size: the largest size that carries a good share of the
+    characters (footnotes may outweigh the text, but are never set larger than it)."""
+    total = sum(weights)
+    if not total:
+        return fallback
+    share: dict[float, int] = {}
+    for v, w in zip(values, weights):
+        key = round(v, 1)
+        share[key] = share.get(key, 0) + w
+    large = [v for v, w in share.items() if w >= BODY_SHARE * total]
+    return max(large) if large else _weighted_median(values, weights, fallback)
 
 
 def _weighted_median(values: list[float], weights: list[int], fallback: float) -> float:
@@ -65,8 +81,8 @@ def _role(text: str, rel_size: float, n_lines: int, limits: tuple[float, float, 
     stripped = text.strip()
     if c.is_jump_line(stripped):
         return "jump"
-    if rel_size >= headline:
-        return "headline"
+    if rel_size >= headline and n_lines <= HEADLINE_LINES:
+        return "headline"  # a long block in larger type is text (footnotes made it look large)
     if rel_size >= subhead and n_lines <= 4:
         return "subheadline"
     if rel_size <= caption and n_lines <= 3:
