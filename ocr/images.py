@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image, ImageSequence
 
 from layout.model import Line, Page, Point, Provenance
+from ocr.cache import cached_ocr
 from ocr.engines.base import Engine, bbox_of
 from ocr.loaded import InputError, LoadedPage
 
@@ -290,8 +291,13 @@ def ocr_image(image: np.ndarray, engine: Engine, angle: float | None = None) -> 
 def ocr_page(image: np.ndarray, engine: Engine, source: str, number: int, dpi: float | None) -> LoadedPage:
     """One page image -> LoadedPage, deskewed for OCR, lines in the image's frame."""
     started = time.perf_counter()
-    angle = estimate_skew(to_gray(image))
-    lines = ocr_image(image, engine, angle=angle)
+
+    def compute() -> tuple[float, list[Line]]:
+        angle = estimate_skew(to_gray(image))
+        return angle, ocr_image(image, engine, angle=angle)
+
+    # Re-running layout on the same scan with the same engine settings costs no OCR.
+    angle, lines, hit = cached_ocr(image, engine, compute)
     elapsed = time.perf_counter() - started
     info = engine.info()
     parameters = {**dict(info.get("parameters") or {}), "skew": angle, "dpi": dpi}
@@ -307,7 +313,7 @@ def ocr_page(image: np.ndarray, engine: Engine, source: str, number: int, dpi: f
             model=str(info.get("model", "")),
             version=str(info.get("version", "")),
             parameters=parameters,
-            timings={"ocr": round(elapsed, 4)},
+            timings={"ocr": max(round(elapsed, 4), 1e-4), **({"ocr_cache_hit": 1.0} if hit else {})},
         ),
     )
     return LoadedPage(page=page, image=image)

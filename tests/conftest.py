@@ -42,3 +42,25 @@ def ocr_rapid_engine():
     from ocr.readers import cached_engine
 
     return cached_engine("rapidocr")
+
+
+# --- the whole suite: OCR cache and derived models in a temporary folder -------------
+
+import pytest as _env_pytest
+
+
+@_env_pytest.fixture(autouse=True, scope="session")
+def _pagestitch_tmp_cache(tmp_path_factory):
+    """Keep the OCR cache and built model folders out of the user's home."""
+    import os
+
+    root = tmp_path_factory.mktemp("pagestitch-home")
+    old = {k: os.environ.get(k) for k in ("PAGESTITCH_CACHE", "PAGESTITCH_MODELS")}
+    os.environ["PAGESTITCH_CACHE"] = str(root / "cache")
+    os.environ["PAGESTITCH_MODELS"] = str(root / "models")
+    yield
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v

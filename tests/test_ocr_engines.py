@@ -75,7 +75,7 @@ def test_rapidocr_never_touches_the_network(monkeypatch, ocr_render_columns):
     engine = get_engine("rapidocr", use_cls=False)
     image, _ = ocr_render_columns(columns=(("天气预报明天下雨",),))
     assert [line.text for line in engine.recognize(image)] == ["天气预报明天下雨"]
-    assert engine.info()["parameters"] == {"preset": "fast", "use_cls": False}
+    assert engine.info()["parameters"] == {"preset": "fast", "use_cls": False, "rec_weights": engine.rec_weights}
 
 
 def test_rapidocr_rejects_unknown_option():
@@ -138,3 +138,94 @@ def test_tesseract_lines_in_engine_order():
     assert all(15 <= (line.height or 0) <= 40 for line in lines)
     info = engine.info()
     assert info["parameters"]["lang"] == "eng" and info["version"].startswith("tesseract")
+
+
+# ------------------------------------------------------------------ presets (issue 7)
+
+
+def test_rapidocr_presets_and_info():
+    from ocr.engines.rapidocr_engine import DEFAULT_PRESET, PRESETS
+
+    assert DEFAULT_PRESET == "fast" and PRESETS["rapidocr-defaults"] == {}
+    with pytest.raises(ValueError, match="unknown rapidocr preset"):
+        get_engine("rapidocr", preset="turbo")
+
+
+def test_rapidocr_defaults_preset_reads_and_reports_stages(ocr_render_columns):
+    engine = get_engine("rapidocr", preset="rapidocr-defaults")
+    image, _ = ocr_render_columns(columns=(("学校今年招收新生",),))
+    assert [line.text for line in engine.recognize(image)] == ["学校今年招收新生"]
+    assert engine.info()["parameters"] == {"preset": "rapidocr-defaults", "rec_weights": "fp32"}
+    assert set(engine.last_timings) == {"det", "cls", "rec", "prep", "total"}
+    assert engine.last_timings["cls"] > 0  # rapidocr's own default runs the classifier
+
+
+def test_fast_preset_still_reads_an_upside_down_page(ocr_rapid_engine, ocr_render_columns):
+    image, truth = ocr_render_columns(columns=(("市政府宣布交通计划", "居民表示欢迎支持", "专家认为措施有效"),))
+    texts = sorted(line.text for line in ocr_rapid_engine.recognize(np.ascontiguousarray(image[::-1, ::-1])))
+    assert texts == sorted(t for t, _ in truth)
+
+
+def test_det_limit_follows_text_height():
+    from ocr.engines.rapidocr_engine import DET_TEXT_PX, MIN_DET_SIDE, det_limit
+
+    assert det_limit((2000, 1500), None) == 2000
+    assert det_limit((2000, 1500), DET_TEXT_PX / 2) == 2000  # small text: never upscaled
+    assert det_limit((4000, 3000), 2 * DET_TEXT_PX) == 2000  # big text: halved
+    assert det_limit((4000, 3000), 20 * DET_TEXT_PX) == MIN_DET_SIDE
+
+
+def test_text_height_of_rendered_page(ocr_render_columns):
+    from ocr.engines.rapidocr_engine import text_height
+
+    image, _ = ocr_render_columns(size=40, width=1200, height=900)
+    assert 25 <= (text_height(image) or 0) <= 45
+    assert text_height(np.full((100, 100), 255, np.uint8)) is None
+
+
+# ------------------------------------------------------------------ paddleocr
+
+
+def _paddle_or_skip():
+    try:
+        return get_engine("paddleocr")
+    except EngineUnavailable as exc:
+        pytest.skip(f"paddleocr engine unavailable: {exc}")
+
+
+def test_paddleocr_reads_rendered_columns_offline(monkeypatch, ocr_render_columns):
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args!r}")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    engine = _paddle_or_skip()
+    image, truth = ocr_render_columns(columns=(("市政府宣布交通计划", "居民表示欢迎支持"),))
+    lines = engine.recognize(image)
+    assert sorted(line.text for line in lines) == sorted(t for t, _ in truth)
+    assert all(line.polygon is not None and line.bbox[2] > line.bbox[0] for line in lines)
+    assert engine.info()["version"].startswith("paddleocr")
+
+
+# ------------------------------------------------------------------ benchmarks/engines.py
+
+
+def test_engine_benchmark_scores_perfect_and_partial_reads():
+    from benchmarks.engines import QUICK_DIR, quick_pages, score_page
+    from layout.model import Line
+
+    path, truth = quick_pages(QUICK_DIR, 1)[0]
+    m = np.asarray(truth.scan.matrix, dtype=float)
+
+    def to_pixels(box):
+        corners = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
+        xy = corners @ m[:, :2].T + m[:, 2]
+        return (*xy.min(axis=0), *xy.max(axis=0))
+
+    size = (truth.scan.width, truth.scan.height)
+    perfect = [Line(id=f"l{i}", text=t.text, bbox=to_pixels(t.bbox)) for i, t in enumerate(truth.lines)]
+    scores = score_page(perfect, truth, size)
+    assert scores["edits"] == 0 and scores["missed"] == 0 and scores["matched"] == len(truth.lines)
+    half = perfect[::2]
+    scores = score_page(half, truth, size)
+    assert scores["missed"] == len(truth.lines) - len(half)
