@@ -8,6 +8,7 @@ size ("em") of the characters involved.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 
 import statistics
 import time
@@ -582,15 +583,7 @@ def text_lines(chars: Sequence[Char], rules: Sequence[Separator], scale: float) 
 
 
 def _renamed(line: Line, index: int) -> Line:
-    return Line(
-        id=f"l{index}",
-        text=line.text,
-        bbox=line.bbox,
-        polygon=line.polygon,
-        confidence=line.confidence,
-        height=line.height,
-        vertical=line.vertical,
-    )
+    return dataclasses.replace(line, id=f"l{index}")
 
 
 # ------------------------------------------------------------------------- rules

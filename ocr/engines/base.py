@@ -86,3 +86,13 @@ def as_bgr(image: np.ndarray) -> np.ndarray:
     if image.ndim == 2:
         return np.ascontiguousarray(np.repeat(image[:, :, None], 3, axis=2))
     return np.ascontiguousarray(image[:, :, :3])
+
+
+def package_version(dist: str) -> str:
+    """Installed version of a distribution, or "" when it is not installed."""
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return ""

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from layout.model import Line
-from ocr.engines.base import EngineUnavailable, as_bgr, make_line
+from ocr.engines.base import package_version, EngineUnavailable, as_bgr, make_line
 from ocr.engines.rapidocr_engine import split_at_gutters
 
 INSTALL_HINT = "pip install 'pagestitch[paddle]'"
@@ -192,7 +192,4 @@ def _start_failure(exc: Exception) -> str:
 
 
 def _version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return ""
+    return package_version(dist)

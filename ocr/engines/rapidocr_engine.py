@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from layout.model import Line
-from ocr.engines.base import EngineUnavailable, as_bgr, make_line
+from ocr.engines.base import package_version, EngineUnavailable, as_bgr, make_line
 
 INSTALL_HINT = "pip install 'rapidocr>=3.10,<4' onnxruntime"
 
@@ -107,10 +107,7 @@ def _import_rapidocr() -> Any:
 
 
 def _package_version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return ""
+    return package_version(dist)
 
 
 def _model_dir(rapidocr: Any) -> Path:
