@@ -65,16 +65,10 @@ def iou(a: Box, b: Box) -> float:
     return inter / total if total > 0 else 0.0
 
 
-def contains_point(b: Box, p: Point) -> bool:
-    return b[0] <= p[0] <= b[2] and b[1] <= p[1] <= b[3]
-
 
 def scale_box(b: Box, s: float) -> Box:
     return (b[0] * s, b[1] * s, b[2] * s, b[3] * s)
 
-
-def shift_box(b: Box, dx: float, dy: float) -> Box:
-    return (b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy)
 
 
 def rotate_point(p: Point, origin: Point, degrees: float) -> Point:

@@ -342,17 +342,3 @@ def _check_references(page: Page, where: str) -> None:
         for bid in a.block_ids:
             if bid not in block_ids:
                 raise ModelError(f"{where}: article {a.id} names unknown block {bid}")
-
-
-def strip_layout(page: Page) -> Page:
-    """The page with only its lines (what the layout stages start from)."""
-    return Page(
-        width=page.width,
-        height=page.height,
-        lines=page.lines,
-        source=page.source,
-        page_number=page.page_number,
-        dpi=page.dpi,
-        separators=page.separators,
-        provenance=page.provenance,
-    )

@@ -30,13 +30,6 @@ _BYLINE = re.compile(
 _DATELINE = re.compile(r"^\s*[（(]?\s*(新华社|中新社|本报)[^）)]{0,14}电[）)]?\s*$")
 
 
-def body_size(sizes: list[float], fallback: float) -> float:
-    """The text size most characters are set in (the size-weighted mode, roughly)."""
-    if not sizes:
-        return fallback
-    ordered = sorted(sizes)
-    return ordered[len(ordered) // 2]
-
 
 def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]:
     sizes = [g.median_or((frame.sizes[i] for i in grp), frame.size) for grp in groups]

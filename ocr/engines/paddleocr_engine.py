@@ -10,7 +10,6 @@ character list comes from the ONNX file's own metadata), and runs PaddleOCR with
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import os
 import shutil
 from pathlib import Path
