@@ -39,6 +39,23 @@ ALIGNED_GAP_EM = 0.45
 # Rows looked at above and below for that check, and how far away they may be (em).
 ALIGN_ROWS = 3
 ALIGN_REACH_EM = 3.0
+# A column's lines all start at its left edge: a word after such a gap that starts
+# where at least COLUMN_STARTS other rows (within COLUMN_REACH_EM) start a segment,
+# within START_TOL_EM, and where few rows run across, starts a column. This finds gutters the blank-strip test
+# misses, beside short or missing neighbour rows (a paragraph's last line, a
+# column's first line under a headline).
+COLUMN_STARTS = 3
+COLUMN_REACH_EM = 12.0
+START_TOL_EM = 0.15
+# Glyphs this much larger than their neighbour across a visible gap are another text
+# element (a headline beside a body line on the same baseline), never one line.
+# A justified line stretches all its word spaces alike: a gap this many times wider
+# than the word spaces on both sides of it (UNEVEN_WORDS of them looked at) is no word
+# space but a gutter, even where no other row confirms it (a one-line column).
+UNEVEN_RATIO = 1.8
+UNEVEN_WORDS = 3
+SIZE_BREAK_RATIO = 1.25
+SIZE_BREAK_GAP_EM = 0.25
 # Two chars are on one baseline if their bottoms differ by less than this (em).
 BASELINE_EM = 0.3
 # Vertical text: stacked chars whose centres differ by less than this (em) share a
@@ -316,6 +333,7 @@ def _split_row(row: Sequence[Char], rules: Sequence[Separator], gutter: GutterTe
     space_index = sorted(c.index for c in row if c.is_space)
     spaced = False  # a PDF space char lies since the last glyph
     space_w = 0.0  # the width those space chars take (an ideographic space is 1 em)
+    uneven = _uneven_gaps([c for c in row if not c.is_space])
     for c in row:
         if c.is_space:
             spaced = True
@@ -329,7 +347,7 @@ def _split_row(row: Sequence[Char], rules: Sequence[Separator], gutter: GutterTe
         # gap (space chars near it in the content stream): a row across the page mixes
         # runs that write spaces with runs that only position their words.
         writes_spaces = prev is not None and _near_in_stream(space_index, prev.index)
-        if prev is not None and _is_break(prev, c, spaced, space_w, writes_spaces, rules, gutter):
+        if prev is not None and (id(c) in uneven or _is_break(prev, c, spaced, space_w, writes_spaces, rules, gutter)):
             segments.append(current)
             current = []
         current.append(c)
@@ -337,6 +355,22 @@ def _split_row(row: Sequence[Char], rules: Sequence[Separator], gutter: GutterTe
     if current:
         segments.append(current)
     return [_strip_spaces(s) for s in segments if any(not c.is_space for c in s)]
+
+
+def _uneven_gaps(glyphs: Sequence[Char]) -> set[int]:
+    """ids of glyphs after a gap much wider than the word spaces on both sides of it."""
+    gaps = [(c.x0 - p.x1) / max(p.size, c.size) for p, c in zip(glyphs, glyphs[1:])]
+    words = [k for k, g in enumerate(gaps) if g > WORD_GAP_EM]
+    out: set[int] = set()
+    for n, k in enumerate(words):
+        if gaps[k] <= ALIGNED_GAP_EM:
+            continue
+        left = [gaps[j] for j in words[max(0, n - UNEVEN_WORDS):n]]
+        right = [gaps[j] for j in words[n + 1:n + 1 + UNEVEN_WORDS]]
+        sides = [max(side) for side in (left, right) if side]
+        if len(left) + len(right) >= 2 and sides and gaps[k] > UNEVEN_RATIO * max(sides):
+            out.add(id(glyphs[k + 1]))
+    return out
 
 
 STREAM_REACH = 40  # chars: how far in the content stream one text run reaches
@@ -370,6 +404,8 @@ def _is_break(
         return True
     if gap > ALIGNED_GAP_EM and gutter(prev, c):
         return True
+    if max(prev.size, c.size) > SIZE_BREAK_RATIO * min(prev.size, c.size) and abs(gap) > SIZE_BREAK_GAP_EM:
+        return True
     return gap > 0 and _crosses_rule(prev, c, rules)
 
 
@@ -381,9 +417,14 @@ class _RowIndex:
         self.rows = [r for r in self.rows if r]
         self.bottoms = [statistics.median(c.bottom for c in r) for r in self.rows]
         self.row_of = {id(c): i for i, r in enumerate(self.rows) for c in r}
+        starts = [(c.x0, self.bottoms[i], i) for i, r in enumerate(self.rows) for c in _segment_starts(r)]
+        self.start_x = np.array([s[0] for s in starts], dtype=float)
+        self.start_y = np.array([s[1] for s in starts], dtype=float)
+        self.start_row = np.array([s[2] for s in starts], dtype=int)
 
     def is_gutter(self, left: Char, right: Char) -> bool:
-        """Is the gap between two glyphs blank in the neighbouring rows as well?
+        """Is the gap between two glyphs blank in the neighbouring rows as well, or does
+        the right glyph start where a column's lines start?
 
         A column gutter is a vertical white strip; a wide word space in justified text
         is not, as the rows above and below have ink at that x.
@@ -404,7 +445,29 @@ class _RowIndex:
         # Justified text leaves wide word spaces that now and then line up with one in
         # a neighbouring row, never with several; a gutter is blank in nearly all of
         # them (a spanning headline may cross it on one side).
-        return (clear >= 2 and blocked == 0) or (clear >= 3 and blocked <= 1)
+        if (clear >= 2 and blocked == 0) or (clear >= 3 and blocked <= 1):
+            return True
+        return self._starts_column(right, row)
+
+    def _starts_column(self, c: Char, row: int) -> bool:
+        """Do most rows near this one that have ink around c.x0 start a segment there?
+
+        Rows with a glyph straddling c.x0 vote against: justified text's wide word
+        spaces sometimes line up with a few others, but the rows around them run on
+        across that x, where a column's rows all stop at its gutter.
+        """
+        em, x = c.size, c.x0
+        near = (np.abs(self.start_x - x) < START_TOL_EM * em) & (np.abs(self.start_y - self.bottoms[row]) < COLUMN_REACH_EM * em)
+        starts = set(self.start_row[near].tolist()) - {row}
+        if len(starts) < COLUMN_STARTS:
+            return False
+        lo = bisect.bisect_left(self.bottoms, self.bottoms[row] - COLUMN_REACH_EM * em)
+        hi = bisect.bisect_right(self.bottoms, self.bottoms[row] + COLUMN_REACH_EM * em)
+        crossing = sum(
+            1 for i in range(lo, hi)
+            if i != row and i not in starts and any(g.x0 < x - 0.1 * em and g.x1 > x + 0.1 * em for g in self.rows[i])
+        )
+        return 2 * crossing <= len(starts)
 
     def _neighbours(self, row: int, em: float) -> list[int]:
         reach = ALIGN_REACH_EM * em
@@ -430,6 +493,17 @@ class _RowIndex:
             left = left or c.x1 <= lo
             right = right or c.x0 >= hi
         return "clear" if left and right else "open"
+
+
+def _segment_starts(glyphs: Sequence[Char]) -> list[Char]:
+    """Glyphs that begin a row or follow a gap wider than ALIGNED_GAP_EM."""
+    out: list[Char] = []
+    prev: Char | None = None
+    for c in glyphs:
+        if prev is None or (c.x0 - prev.x1) > ALIGNED_GAP_EM * max(prev.size, c.size):
+            out.append(c)
+        prev = c
+    return out
 
 
 def _strip_spaces(chars: list[Char]) -> list[Char]:
