@@ -62,6 +62,10 @@ BASELINE_EM = 0.3
 # column, and a gap along the column wider than this (em) ends the line.
 STACK_ALIGN_EM = 0.3
 STACK_GAP_EM = 0.8
+# Vertical typesetting sets punctuation in the upper right of its cell (CLREQ, JIS X
+# 4051): its box sits up to about half an em off the column's axis.
+PUNCT_ALIGN_EM = 0.55
+VERTICAL_PUNCT = set("，。、；：！？．,.;:!?")
 
 EngineSource = Callable[[], Engine]
 
@@ -564,7 +568,8 @@ def _columns_of(chars: Sequence[Char]) -> list[list[Char]]:
     """Stacked chars grouped by shared x-range, then cut at wide gaps along y."""
     groups: list[list[Char]] = []
     for c in sorted(chars, key=lambda ch: (ch.cx, ch.top)):
-        if groups and abs(c.cx - _mean_cx(groups[-1])) < STACK_ALIGN_EM * c.size:
+        align = PUNCT_ALIGN_EM if c.text in VERTICAL_PUNCT else STACK_ALIGN_EM
+        if groups and abs(c.cx - _mean_cx(groups[-1])) < align * c.size:
             groups[-1].append(c)
         else:
             groups.append([c])
