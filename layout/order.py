@@ -170,28 +170,69 @@ ORDERINGS: dict[str, Ordering] = {"modules": module_order, "partial": partial_or
 
 
 def widen_headlines(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tuple[Box, str]], size: float) -> list[Box]:
-    """Headline boxes stretched to the right over the columns they head.
+    """Headline boxes stretched sideways over the columns they head.
 
     A headline's box is only as wide as its words, but it heads every column up to the
     next thing on its row (another headline, a column that runs past it, a column
-    rule)::
+    rule). A headline set flush with a column below it heads the columns to its right;
+    one centred in the free space of its row (no column starts under its first word)
+    heads the columns on both sides, as far as its centre is from the nearer end::
 
         HHHHH             JJJJ          H heads the two columns under it: its box is
         aaaaaa  bbbbbb    cccc          widened up to J, so it spans a and b.
+           CCCCC
+        dddd  eeee  ffff                C is centred over d, e and f.
     """
     out = list(boxes)
     heads = [i for i, r in enumerate(roles) if r in ("headline", "subheadline")]
     if not heads:
         return out
-    right_edge = max(b[2] for b in boxes)
     for i in heads:
         x0, y0, x1, y1 = boxes[i]
-        limit = right_edge
-        for j, b in enumerate(boxes):
-            if j != i and b[0] >= x1 - TOL * size and b[1] < y1 and b[3] > y0:
-                limit = min(limit, b[0] - TOL * size)
-        for s, kind in separators:
-            if kind == "vertical" and s[0] >= x1 - TOL * size and s[1] < y1 and s[3] > y0:
-                limit = min(limit, s[0])
-        out[i] = (x0, y0, max(x1, limit), y1)
+        lo, hi = _free_row(i, boxes, separators, size)
+        centre = (x0 + x1) / 2.0
+        if _centred(i, boxes, lo, hi, size):
+            reach = min(centre - lo, hi - centre)
+            out[i] = (min(x0, centre - reach), y0, max(x1, centre + reach), y1)
+        else:
+            out[i] = (x0, y0, max(x1, hi), y1)
     return out
+
+
+# A headline counts as centred when its middle is within this share of the free
+# row's width from the row's middle, and flush when a block starting within
+# FLUSH_REACH text sizes below it starts within FLUSH_TOL sizes of its left edge.
+CENTRE_SHARE = 0.15
+FLUSH_REACH = 10.0
+FLUSH_TOL = 0.5
+
+
+def _free_row(i: int, boxes: Sequence[Box], separators: Sequence[tuple[Box, str]], size: float) -> tuple[float, float]:
+    """How far the row of block i is free of other blocks and column rules, left and right."""
+    tol = TOL * size
+    x0, y0, x1, y1 = boxes[i]
+    lo, hi = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    for j, b in enumerate(boxes):
+        if j == i or not (b[1] < y1 and b[3] > y0):
+            continue
+        if b[0] >= x1 - tol:
+            hi = min(hi, b[0] - tol)
+        elif b[2] <= x0 + tol:
+            lo = max(lo, b[2] + tol)
+    for s, kind in separators:
+        if kind == "vertical" and s[1] < y1 and s[3] > y0:
+            if s[0] >= x1 - tol:
+                hi = min(hi, s[0])
+            elif s[2] <= x0 + tol:
+                lo = max(lo, s[2])
+    return lo, hi
+
+
+def _centred(i: int, boxes: Sequence[Box], lo: float, hi: float, size: float) -> bool:
+    x0, _, x1, y1 = boxes[i]
+    if hi - lo <= x1 - x0 or abs((x0 + x1) / 2.0 - (lo + hi) / 2.0) > CENTRE_SHARE * (hi - lo):
+        return False
+    return not any(
+        j != i and y1 - TOL * size <= b[1] <= y1 + FLUSH_REACH * size and abs(b[0] - x0) < FLUSH_TOL * size
+        for j, b in enumerate(boxes)
+    )
