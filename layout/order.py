@@ -212,15 +212,17 @@ def _free_row(i: int, boxes: Sequence[Box], separators: Sequence[tuple[Box, str]
     tol = TOL * size
     x0, y0, x1, y1 = boxes[i]
     lo, hi = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    # Things that only graze the row (a rule ending a hair below the headline's top,
+    # padded OCR boxes) do not stop it.
     for j, b in enumerate(boxes):
-        if j == i or not (b[1] < y1 and b[3] > y0):
+        if j == i or not (b[1] < y1 - tol and b[3] > y0 + tol):
             continue
         if b[0] >= x1 - tol:
             hi = min(hi, b[0] - tol)
         elif b[2] <= x0 + tol:
             lo = max(lo, b[2] + tol)
     for s, kind in separators:
-        if kind == "vertical" and s[1] < y1 and s[3] > y0:
+        if kind == "vertical" and s[1] < y1 - tol and s[3] > y0 + tol:
             if s[0] >= x1 - tol:
                 hi = min(hi, s[0])
             elif s[2] <= x0 + tol:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -249,6 +251,90 @@ def int8_model(src: Path) -> Path | None:
     return target
 
 
+# Recognition input: PP-OCR recognisers read lines 48 px high, at least 320 px wide
+# (narrower crops are padded, as the model saw them in training).
+REC_HEIGHT = 48
+REC_MIN_WIDTH = 320
+# Width of a line image relative to its height-scaled width (1.0 keeps the aspect).
+REC_SQUEEZE = 1.0
+
+
+def cpu_count() -> int:
+    """Cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def rec_input(crop: np.ndarray, squeeze: float = 1.0) -> tuple[np.ndarray, float]:
+    """A line crop as the recogniser's (1, 3, 48, W) input, and its content width in heights.
+
+    The line is scaled to REC_HEIGHT (its width times ``squeeze``) and padded on the
+    right to REC_MIN_WIDTH; pixels map to [-1, 1] as in PP-OCR's training.
+    """
+    h, w = crop.shape[:2]
+    width = max(1, int(math.ceil(REC_HEIGHT * squeeze * w / max(h, 1))))
+    scaled = cv2.resize(crop, (width, REC_HEIGHT)).astype(np.float32)
+    tensor = np.zeros((1, 3, REC_HEIGHT, max(width, REC_MIN_WIDTH)), np.float32)
+    tensor[0, :, :, :width] = scaled.transpose(2, 0, 1) / 127.5 - 1.0
+    return tensor, width / REC_HEIGHT
+
+
+class ConcurrentRecognizer:
+    """Stands in for rapidocr's TextRecognizer: one line per run, lines spread over threads.
+
+    rapidocr pads batches of 6 lines and lets ONNX Runtime split each convolution over
+    the cores; on small line tensors that split costs more than it gains. Here each
+    thread runs whole lines on one core (``InferenceSession.run`` is thread-safe and
+    releases the GIL), widest lines first so the threads finish together.
+    """
+
+    def __init__(self, model_path: str, workers: int, squeeze: float = REC_SQUEEZE) -> None:
+        import onnxruntime as ort
+        from rapidocr.ch_ppocr_rec.utils import CTCLabelDecode
+
+        options = ort.SessionOptions()
+        options.log_severity_level = 4
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.enable_cpu_mem_arena = False
+        self.session = ort.InferenceSession(model_path, sess_options=options, providers=["CPUExecutionProvider"])
+        self._input = self.session.get_inputs()[0].name
+        characters = self.session.get_modelmeta().custom_metadata_map.get("character", "")
+        if not characters:
+            raise EngineUnavailable(f"{model_path} carries no character list in its metadata")
+        self.decoder = CTCLabelDecode(character=characters.splitlines())
+        self.workers = max(1, workers)
+        self.squeeze = squeeze
+
+    def __call__(self, args: Any) -> Any:
+        from rapidocr.ch_ppocr_rec.typings import TextRecOutput
+
+        started = time.perf_counter()
+        crops = [args.img] if isinstance(args.img, np.ndarray) else list(args.img)
+        word_box = bool(args.return_word_box)
+        order = sorted(range(len(crops)), key=lambda i: -crops[i].shape[1] / max(crops[i].shape[0], 1))
+        results: list[Any] = [None] * len(crops)
+        with ThreadPoolExecutor(min(self.workers, max(1, len(crops)))) as pool:
+            for i, result in zip(order, pool.map(lambda i: self.read(crops[i], word_box), order)):
+                results[i] = result
+        txts = tuple(r[0] for r in results)
+        scores = tuple(r[1] for r in results)
+        words = tuple(r[2] for r in results)
+        return TextRecOutput(crops, txts, scores, words, time.perf_counter() - started)
+
+    def read(self, crop: np.ndarray, word_box: bool) -> tuple[str, float, Any]:
+        """(text, score, word info or None) of one line crop."""
+        tensor, content = rec_input(crop, self.squeeze)
+        preds = self.session.run(None, {self._input: tensor})[0]
+        lines, words = self.decoder(preds, word_box, wh_ratio_list=[content],
+                                    max_wh_ratio=tensor.shape[3] / REC_HEIGHT)
+        text, score = lines[0]
+        return text, score, words[0] if word_box else None
+
+
 class RapidOCREngine:
     """PP-OCR detection + recognition via rapidocr.
 
@@ -283,6 +369,10 @@ class RapidOCREngine:
             k in params for k in ("Det.limit_side_len", "Det.limit_type"))
         started = time.perf_counter()
         self._ocr = rapidocr.RapidOCR(params=params)
+        if preset == "fast" and "Rec.rec_batch_num" not in params:
+            # rapidocr takes an already loaded recogniser as its own (see _load_rec_model).
+            workers = int(self._options.get("threads") or cpu_count())
+            self._ocr.text_rec = ConcurrentRecognizer(str(params["Rec.model_path"]), workers)
         self._load_seconds = time.perf_counter() - started
         # rapidocr keeps call options (use_cls) and the detector's size on the object.
         self._lock = threading.Lock()
