@@ -66,7 +66,7 @@ def build_frame(page: Page, direction: str | None = None) -> Frame:
     origin = (page.width / 2.0, page.height / 2.0)
     upright = tuple(g.upright_box(line, origin, skew) for line in page.lines)
     boxes = tuple(g.to_reading_frame(b, page.width, vertical) for b in upright)
-    sizes = tuple(_line_size(line, b) for line, b in zip(page.lines, boxes))
+    sizes = tuple(_line_size(line, b, vertical) for line, b in zip(page.lines, boxes))
     size = g.median_or(sizes, 10.0)
     seps = tuple(_frame_separator(s, page, origin, skew, vertical) for s in page.separators)
     precise = page.provenance.engine in PRECISE_SOURCES
@@ -77,8 +77,11 @@ def build_frame(page: Page, direction: str | None = None) -> Frame:
 PRECISE_SOURCES = ("pdf",)
 
 
-def _line_size(line: Line, frame_box: Box) -> float:
-    if line.height is not None and line.height > 0:
+def _line_size(line: Line, frame_box: Box, vertical: bool) -> float:
+    # On a vertical page a line the reader did not see as vertical (one or two
+    # characters broken off a column) has a height measured along the column: its
+    # size is its width, the frame box's height.
+    if line.height is not None and line.height > 0 and (line.vertical or not vertical):
         return line.height
     return max(1.0, g.height(frame_box))
 

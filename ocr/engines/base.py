@@ -55,10 +55,17 @@ def is_vertical_box(width: float, height: float, text: str) -> bool:
     """A column of stacked characters: much taller than wide, several characters.
 
     A single character or a short word can be taller than wide by accident (e.g. "1"),
-    so both the aspect and the number of characters must agree.
+    so both the aspect and the number of characters must agree. CJK characters in a
+    vertical line are set solid but the detector's box is padded sideways, so a column
+    of n characters is often only ~0.7 n box widths long.
     """
     chars = len(text.replace(" ", ""))
-    return chars >= 2 and height > 1.5 * width and height > 0.8 * chars * width
+    per_char = 0.5 if any(_is_cjk(ch) for ch in text) else 0.8
+    return chars >= 2 and height > 1.5 * width and height > per_char * chars * width
+
+
+def _is_cjk(ch: str) -> bool:
+    return 0x3000 <= ord(ch) <= 0x9FFF or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF00 <= ord(ch) <= 0xFFEF
 
 
 def make_line(index: int, text: str, quad: Sequence[Point], confidence: float | None) -> Line:
