@@ -228,16 +228,19 @@ def _filler(box: Box) -> str:
 
 def shuffled_page(rp: RealPage, seed: int = SEED) -> Page:
     """The page's lines in a seeded shuffle, as pagestitch's own reader gives them from
-    the archive file (its ids, boxes and measured heights), or built from the ground
-    truth where the reader cannot match it line for line."""
+    the archive file (its ids, boxes, measured heights and the rules the file records),
+    or built from the ground truth where the reader cannot match it line for line."""
     rng = random.Random(seed ^ zlib.crc32(f"{rp.dataset}/{rp.id}".encode()))
-    lines = _reader_lines(rp) or [Line(ln.id, ln.text, ln.bbox) for ln in rp.lines]
+    read = _reader_page(rp)
+    lines = list(read.lines) if read is not None else [Line(ln.id, ln.text, ln.bbox) for ln in rp.lines]
     lines = [ln if ln.text.strip() else replace(ln, text=_filler(ln.bbox)) for ln in lines]
     rng.shuffle(lines)
-    return Page(width=rp.width, height=rp.height, lines=tuple(lines), source=f"{rp.dataset}/{rp.id}")
+    separators = read.separators if read is not None else ()
+    return Page(width=rp.width, height=rp.height, lines=tuple(lines), separators=separators,
+                source=f"{rp.dataset}/{rp.id}")
 
 
-def _reader_lines(rp: RealPage) -> list[Line] | None:
+def _reader_page(rp: RealPage) -> Page | None:
     if rp.source is None:
         return None
     from layout.api import InputError, read_pages
@@ -248,7 +251,7 @@ def _reader_lines(rp: RealPage) -> list[Line] | None:
         return None
     wanted = {ln.id for ln in rp.lines}
     got = [ln for ln in loaded.page.lines if ln.id in wanted]
-    return got if len(got) == len(wanted) else None
+    return replace(loaded.page, lines=tuple(got)) if len(got) == len(wanted) else None
 
 
 # ------------------------------------------------------------------ scoring

@@ -123,11 +123,13 @@ def modules(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tup
         ddddd  bbbbbb  ccccc
 
     Blocks no headline claims (text above the first headline, a column running on from
-    elsewhere) form one module per such block.
+    elsewhere) form one module per such block. A horizontal rule between a headline and
+    a block ends the headline's claim there: rules close articles.
     """
     wide = widen_headlines(boxes, roles, separators, size)
     heads = [i for i, r in enumerate(roles) if r == "headline"]
     tol = TOL * size
+    rules = [s for s, kind in separators if kind == "horizontal"]
     owner: dict[int, int] = {h: h for h in heads}
     for i, b in enumerate(boxes):
         if i in owner:
@@ -136,7 +138,8 @@ def modules(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tup
         for h in heads:
             w = wide[h]
             covered = min(w[2], b[2]) - max(w[0], b[0])
-            if w[3] <= b[1] + tol and covered >= 0.5 * (b[2] - b[0]) and (best is None or w[3] > wide[best][3]):
+            if w[3] <= b[1] + tol and covered >= 0.5 * (b[2] - b[0]) and (best is None or w[3] > wide[best][3]) \
+                    and not _ruled_off(w, b, rules, tol):
                 best = h
         if best is not None:
             owner[i] = best
@@ -144,6 +147,16 @@ def modules(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tup
     for i in range(len(boxes)):
         groups.setdefault(owner.get(i, -1 - i), []).append(i)
     return list(groups.values())
+
+
+def _ruled_off(head: Box, b: Box, rules: Sequence[Box], tol: float) -> bool:
+    """A horizontal rule lies between the head and block b, under most of b's width."""
+    for r in rules:
+        y = (r[1] + r[3]) / 2.0
+        under = min(r[2], b[2]) - max(r[0], b[0])
+        if head[3] - tol <= y <= b[1] + tol and under >= 0.5 * (b[2] - b[0]):
+            return True
+    return False
 
 
 def module_order(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tuple[Box, str]], size: float) -> list[int]:

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from layout.model import Article, Block, Box, Line, Page, Point
+from layout.model import Article, Block, Box, Line, Page, Point, Separator
 
 # ALTO mm10 and inch1200 carry no resolution; scanned newspapers are mostly 300 dpi,
 # so that is what converts them to pixels (and what the page's ``dpi`` then says).
@@ -56,6 +56,8 @@ class RawPage:
     links: list[tuple[str, str, str]] = field(default_factory=list)
     # Maps ids that name other elements (ALTO lines, composed blocks) to block ids.
     expand: Callable[[list[str]], list[str]] | None = None
+    # Drawn rules the file records (PAGE SeparatorRegion): (bbox, kind).
+    separators: list[tuple[Box, str]] = field(default_factory=list)
 
 
 class _Unique:
@@ -80,6 +82,12 @@ class _Unique:
         new = f"{self._prefix}{self._n}"
         self._taken.add(new)
         return new
+
+
+def separator_kind(box: Box) -> str:
+    """A rule's kind from its shape: much taller than wide is vertical, else horizontal."""
+    w, h = box[2] - box[0], box[3] - box[1]
+    return "vertical" if h > 2 * w else "horizontal"
 
 
 def build_page(raw: RawPage, *, with_layout: bool) -> Page:
@@ -116,6 +124,9 @@ def build_page(raw: RawPage, *, with_layout: bool) -> Page:
         source=raw.source,
         page_number=raw.page_number,
         dpi=raw.dpi,
+        # Rules are part of what the file says about the page, not a layout result:
+        # they come with the lines whether or not the file's layout is kept.
+        separators=tuple(Separator(box, kind) for box, kind in raw.separators),
     )
     if not with_layout:
         return page

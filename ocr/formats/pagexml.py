@@ -52,6 +52,7 @@ def read_root(root: etree._Element, path: Path) -> list[c.RawPage]:
         raise fail(path, page_el, "missing imageWidth or imageHeight")
     raw = c.RawPage(width=width, height=height, source=str(path))
     raw.blocks = [_region(r, path, height) for r in descendants(page_el, "TextRegion")]
+    raw.separators = [_separator(r, path) for r in descendants(page_el, "SeparatorRegion")]
     ro = child(page_el, "ReadingOrder")
     if ro is not None:
         raw.order, raw.articles = _reading_order(ro)
@@ -65,6 +66,11 @@ def _region(region: etree._Element, path: Path, page_height: float) -> c.RawBloc
     role = _role(region, bbox, page_height)
     lines = [_line(tl, path) for tl in children(region, "TextLine")]
     return c.RawBlock(id=region.get("id"), bbox=bbox, role=role, lines=lines)
+
+
+def _separator(region: etree._Element, path: Path) -> tuple[c.Box, str]:
+    box = c.polygon_box(_coords(region, path))
+    return box, c.separator_kind(box)
 
 
 def _role(region: etree._Element, bbox: c.Box, page_height: float) -> str:
