@@ -64,6 +64,11 @@ class RealPage:
     region_order: list[str] = field(default_factory=list)
     image: Path | None = None
     source: Path | None = None  # the archive file pagestitch reads the lines from
+    # Table cells (Transkribus structure type "T<table>C<column>"): the Reichsanzeiger
+    # annotators numbered them after all the page's text, as table structure rather
+    # than reading order, so the region order is scored without them (and with them,
+    # as region_tau_all).
+    table_regions: frozenset[str] = frozenset()
 
     def ordered_lines(self) -> list[str]:
         """Line ids of the annotated regions, in region order then line order."""
@@ -89,6 +94,7 @@ def _points_box(points: str) -> Box | None:
 
 
 _ARTICLE = re.compile(r"structure\s*\{([^}]*)\}")
+_TABLE_CELL = re.compile(r"structure\s*\{[^}]*type:\s*T\d+C\d+\s*;")
 _INDEX = re.compile(r"readingOrder\s*\{\s*index:(\d+)")
 
 
@@ -135,8 +141,9 @@ def parse_page_xml(path: Path, dataset: str, image_dir: Path | None = None) -> R
     if image_dir is not None:
         candidate = image_dir / page.get("imageFilename", "")
         image = candidate if candidate.is_file() else None
+    tables = frozenset(r.get("id", "") for r in page.iterfind(".//{*}TextRegion") if _TABLE_CELL.search(r.get("custom", "")))
     return RealPage(dataset, path.stem, float(page.get("imageWidth", 0)), float(page.get("imageHeight", 0)),
-                    _unique(lines), [r for _, r in refs], image, path)
+                    _unique(lines), [r for _, r in refs], image, path, tables)
 
 
 def _unique(lines: list[RealLine]) -> list[RealLine]:
@@ -271,10 +278,14 @@ def score_real(rp: RealPage, pred: Prediction) -> dict[str, Any]:
     scores = score_prediction(rp.truth(), pred)
     if len(rp.region_order) >= MIN_REGIONS:
         line_region = {ln.id: ln.region for ln in rp.lines}
-        ref = [r for r in rp.region_order if any(ln.region == r for ln in rp.lines)]
-        hyp = [r for r in region_order(dedupe(pred.order), line_region) if r in set(ref)]
+        ref_all = [r for r in rp.region_order if any(ln.region == r for ln in rp.lines)]
+        hyp_all = [r for r in region_order(dedupe(pred.order), line_region) if r in set(ref_all)]
+        ref = [r for r in ref_all if r not in rp.table_regions]
+        hyp = [r for r in hyp_all if r not in rp.table_regions]
         scores["region_tau"] = kendall(hyp, ref)
         scores["region_bleu4"] = bleu(hyp, ref)
+        if rp.table_regions:
+            scores["region_tau_all"] = kendall(hyp_all, ref_all)
     if not rp.region_order:
         for key in ("line_hit", "line_total", "line_recall", "bleu4", "ard", "tau"):
             scores.pop(key, None)  # no annotated order: only grouping is meaningful

@@ -159,12 +159,44 @@ def _ruled_off(head: Box, b: Box, rules: Sequence[Box], tol: float) -> bool:
     return False
 
 
+# A vertical strip of white this many text sizes wide that nothing crosses from top to
+# bottom (the fold of a two-page spread, a page's margin beside an insert) splits the
+# page: each side is read whole, left side first. Column gutters are far narrower.
+SPLIT_GAP = 4.0
+
+
 def module_order(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tuple[Box, str]], size: float) -> list[int]:
     """Modules in reading order (the block rules applied to module boxes), then the blocks
     of each module in reading order. A headline's article is read whole before the
-    article set under it in the same columns."""
+    article set under it in the same columns. A page split by a wide white strip (a
+    spread) is read one side after the other."""
     if not boxes:
         return []
+    # Raw boxes: widening a headline over empty space must not bridge the strip.
+    parts = split_wide_gaps(boxes, SPLIT_GAP * size)
+    if len(parts) > 1:
+        out: list[int] = []
+        for part in parts:
+            sub = module_order([boxes[i] for i in part], [roles[i] for i in part], separators, size)
+            out.extend(part[j] for j in sub)
+        return out
+    return _module_order(boxes, roles, separators, size)
+
+
+def split_wide_gaps(boxes: Sequence[Box], gap: float) -> list[list[int]]:
+    """Block indices grouped left to right between vertical white strips wider than gap."""
+    order = sorted(range(len(boxes)), key=lambda i: boxes[i][0])
+    parts: list[list[int]] = []
+    reach = -float("inf")
+    for i in order:
+        if not parts or boxes[i][0] - reach > gap:
+            parts.append([])
+        parts[-1].append(i)
+        reach = max(reach, boxes[i][2])
+    return parts
+
+
+def _module_order(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tuple[Box, str]], size: float) -> list[int]:
     groups = modules(boxes, roles, separators, size)
     mod_boxes = [_union([boxes[i] for i in grp]) for grp in groups]
     out: list[int] = []
