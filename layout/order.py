@@ -197,6 +197,17 @@ def split_wide_gaps(boxes: Sequence[Box], gap: float) -> list[list[int]]:
 
 
 def _module_order(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tuple[Box, str]], size: float) -> list[int]:
+    """Page header first and footer last (each left to right), the modules between."""
+    head = sorted((i for i, r in enumerate(roles) if r == "header"), key=lambda i: boxes[i][0])
+    foot = sorted((i for i, r in enumerate(roles) if r == "footer"), key=lambda i: boxes[i][0])
+    rest = [i for i, r in enumerate(roles) if r not in ("header", "footer")]
+    inner = _modules_in_order([boxes[i] for i in rest], [roles[i] for i in rest], separators, size)
+    return head + [rest[j] for j in inner] + foot
+
+
+def _modules_in_order(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tuple[Box, str]], size: float) -> list[int]:
+    if not boxes:
+        return []
     groups = modules(boxes, roles, separators, size)
     mod_boxes = [_union([boxes[i] for i in grp]) for grp in groups]
     out: list[int] = []
