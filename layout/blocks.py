@@ -95,13 +95,14 @@ def _find_group(i: int, open_groups: list[_Group], frame: Frame, params: BlockPa
     box, size = frame.boxes[i], frame.sizes[i]
     for grp in open_groups:
         last = grp.members[-1]
-        gap = _fit(box, frame.boxes[last], size, grp.size, grp, frame, params)
+        gap = _fit(box, frame.boxes[last], size, grp.size, grp, frame, params, frame.is_bold(i))
         if gap is not None and gap < best_gap:
             best, best_gap = grp, gap
     return best
 
 
-def _fit(box: Box, last: Box, size: float, group_size: float, grp: _Group, frame: Frame, params: BlockParams) -> float | None:
+def _fit(box: Box, last: Box, size: float, group_size: float, grp: _Group, frame: Frame, params: BlockParams,
+         bold: bool | None = None) -> float | None:
     """The gap from the group's last line to ``box`` if the line may join, else None."""
     span = grp.span
     if box[0] > span[2] or box[2] < span[0]:
@@ -109,6 +110,9 @@ def _fit(box: Box, last: Box, size: float, group_size: float, grp: _Group, frame
     ratio = max(size, group_size) / max(1e-6, min(size, group_size))
     if ratio > (PRECISE_SIZE_RATIO if frame.precise else params.size_ratio):
         return None
+    first_bold = frame.is_bold(grp.members[0])
+    if bold is not None and first_bold is not None and bold != first_bold:
+        return None  # a heavy head line over regular text (or the reverse) is two blocks
     s = max(size, group_size)
     gap = box[1] - last[3]
     limit = params.gap_max * s

@@ -26,6 +26,12 @@ class Frame:
     # True when sizes are exact font sizes (a PDF's text layer): then a small size step
     # means another style (a byline, a caption), not measuring noise.
     precise: bool = False
+    # Per line: set heavier than the running text (None: not known). Where most of the
+    # page's text is heavy, weight tells nothing and every entry is None.
+    bold: tuple[bool | None, ...] = ()
+
+    def is_bold(self, i: int) -> bool | None:
+        return self.bold[i] if self.bold else None
 
 
 def detect_vertical(lines: tuple[Line, ...]) -> bool:
@@ -70,7 +76,15 @@ def build_frame(page: Page, direction: str | None = None) -> Frame:
     size = g.median_or(sizes, 10.0)
     seps = tuple(_frame_separator(s, page, origin, skew, vertical) for s in page.separators)
     precise = page.provenance.engine in PRECISE_SOURCES
-    return Frame(boxes, sizes, size, _char_width(page.lines, boxes), vertical, skew, seps, precise)
+    return Frame(boxes, sizes, size, _char_width(page.lines, boxes), vertical, skew, seps, precise, _weights(page.lines))
+
+
+def _weights(lines: tuple[Line, ...]) -> tuple[bool | None, ...]:
+    known = [(line.bold, len(line.text)) for line in lines if line.bold is not None]
+    heavy = sum(n for b, n in known if b)
+    if not known or 2 * heavy > sum(n for _, n in known):
+        return ()
+    return tuple(line.bold for line in lines)
 
 
 # Readers whose line heights are font sizes, not measurements.

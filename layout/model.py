@@ -56,6 +56,9 @@ class Line:
     # horizontal lines, box width for vertical ones). Thresholds are relative to it.
     height: float | None = None
     vertical: bool = False
+    # Set in a heavier weight than running text: True or False where the source says
+    # (a PDF's font name), None where nobody measured it.
+    bold: bool | None = None
 
     @property
     def size(self) -> float:
@@ -190,6 +193,7 @@ def _line_from(d: Mapping[str, Any], where: str) -> Line:
         confidence=None if d.get("confidence") is None else float(d["confidence"]),
         height=None if d.get("height") is None else float(d["height"]),
         vertical=bool(d.get("vertical", False)),
+        bold=None if d.get("bold") is None else bool(d["bold"]),
     )
 
 
@@ -203,6 +207,8 @@ def _line_to(line: Line) -> dict[str, Any]:
         d["height"] = line.height
     if line.vertical:
         d["vertical"] = True
+    if line.bold is not None:
+        d["bold"] = line.bold
     return d
 
 

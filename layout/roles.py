@@ -39,7 +39,25 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
     text = [" ".join(page.lines[i].text for i in grp) for grp in groups]
     limits = PRECISE if frame.precise else MEASURED
     roles = [_role(t, s / body, len(grp), limits) for t, s, grp in zip(text, sizes, groups)]
+    roles = [_heavy_role(r, grp, frame, sz / body >= limits[0]) for r, grp, sz in zip(roles, groups, sizes)]
     return _page_furniture(roles, boxes, text, body, [len(grp) for grp in groups])
+
+
+HEAVY_LINES = 4  # a short block set heavier than the text is a head of some kind
+
+
+def _heavy_role(role: str, grp: list[int], frame: Frame, headline_size: bool) -> str:
+    """A short block set in bold is a head whatever its size (column-wide headlines
+    are often shrunk to fit); what kind of head, the blocks around it decide
+    (refine_in_order: after text it is a small headline, under a headline a sub-head).
+    A long head in a narrow column runs to many lines: in headline type and bold it is
+    still a headline, where regular type that long would be text."""
+    heavy = [frame.is_bold(i) for i in grp]
+    if role not in ("body", "caption") or not heavy or not all(heavy):
+        return role
+    if headline_size and len(grp) <= 2 * HEADLINE_LINES:
+        return "headline"
+    return "subheadline" if len(grp) <= HEAVY_LINES else role
 
 
 def _text_size(values: list[float], weights: list[int], fallback: float) -> float:

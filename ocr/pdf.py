@@ -8,6 +8,7 @@ size ("em") of the characters involved.
 from __future__ import annotations
 
 import bisect
+import re
 import dataclasses
 
 import statistics
@@ -84,6 +85,7 @@ class Char:
     upright: bool = True
     # +1 when rotated text runs downwards, -1 when it runs upwards (non-upright only)
     flow: int = 1
+    bold: bool = False  # the font's name says a heavy weight
 
     @property
     def cx(self) -> float:
@@ -130,6 +132,11 @@ def _open_pdf(path: Path) -> Any:
 # ------------------------------------------------------------------------- chars
 
 
+# Font names of heavy weights: "Helvetica-Bold", "DejaVuSans-Bold", "Arial,Bold",
+# "MinionPro-Semibold", "NotoSansCJK-Black", "TimesNewRomanPS-BoldMT".
+_HEAVY_FONT = re.compile(r"bold|black|heavy|semibold|demi|extrab", re.IGNORECASE)
+
+
 def _chars_of(page: Any) -> list[Char]:
     ox, oy = float(page.bbox[0]), float(page.bbox[1])
     chars: list[Char] = []
@@ -151,6 +158,7 @@ def _chars_of(page: Any) -> list[Char]:
                 upright=upright,
                 # In PDF space y grows upwards; a positive b means the text runs up.
                 flow=-1 if (not upright and float(matrix[1]) > 0) else 1,
+                bold=bool(_HEAVY_FONT.search(str(c.get("fontname") or ""))),
             )
         )
     return chars
@@ -449,7 +457,7 @@ class _RowIndex:
         # Justified text leaves wide word spaces that now and then line up with one in
         # a neighbouring row, never with several; a gutter is blank in nearly all of
         # them (a spanning headline may cross it on one side).
-        if (clear >= 2 and blocked == 0) or (clear >= 3 and blocked <= 1):
+        if (clear >= 3 and blocked == 0) or (clear >= 4 and blocked <= 1):
             return True
         return self._starts_column(right, row)
 
@@ -617,7 +625,8 @@ def _make_line(chars: Sequence[Char], text: str, scale: float, vertical: bool) -
     y0 = min(c.top for c in chars) * scale
     x1 = max(c.x1 for c in chars) * scale
     y1 = max(c.bottom for c in chars) * scale
-    size = statistics.median(c.size for c in chars if not c.is_space) * scale
+    glyphs = [c for c in chars if not c.is_space]
+    size = statistics.median(c.size for c in glyphs) * scale
     box = (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
     return Line(
         id="",
@@ -627,6 +636,7 @@ def _make_line(chars: Sequence[Char], text: str, scale: float, vertical: bool) -
         confidence=None,
         height=round(size, 2),
         vertical=vertical,
+        bold=2 * sum(c.bold for c in glyphs) > len(glyphs),
     )
 
 
