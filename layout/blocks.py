@@ -166,11 +166,22 @@ def split_paragraphs(group: list[int], page: Page, frame: Frame, params: BlockPa
         same_row = g.y_overlap_ratio(pb, cb) > 0.5
         indented = cb[0] - span[0] > params.indent * s
         short = span[2] - pb[2] > SHORT_END * s and c.ends_sentence(page.lines[prev].text)
-        if not same_row and (indented or short) and _full_width_rest(group, cur, span, frame, s):
+        centred = is_centred(cb, span, s) or is_centred(pb, span, s)
+        if not same_row and (centred or ((indented or short) and _full_width_rest(group, cur, span, frame, s))):
             parts.append([cur])
         else:
             parts[-1].append(cur)
     return parts
+
+
+# A line this many text sizes in from both edges of its column, about as far on each
+# side, is set centred: a heading (a country, a place, a section), never running text.
+CENTRED_MARGIN = 2.0
+
+
+def is_centred(box: Box, span: Box, s: float) -> bool:
+    left, right = box[0] - span[0], span[2] - box[2]
+    return min(left, right) > CENTRED_MARGIN * s and abs(left - right) < max(1.5 * s, 0.15 * (span[2] - span[0]))
 
 
 def _full_width_rest(group: list[int], cur: int, span: Box, frame: Frame, s: float) -> bool:

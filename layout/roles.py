@@ -10,6 +10,7 @@ import re
 
 from layout import continuity as c
 from layout import geometry as g
+from layout.blocks import is_centred
 from layout.frame import Frame
 from layout.model import Box, Page
 
@@ -40,6 +41,7 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
     limits = PRECISE if frame.precise else MEASURED
     roles = [_role(t, s / body, len(grp), limits) for t, s, grp in zip(text, sizes, groups)]
     roles = [_heavy_role(r, grp, frame, sz / body >= limits[0]) for r, grp, sz in zip(roles, groups, sizes)]
+    roles = _centred_heads(roles, boxes, [len(grp) for grp in groups], body)
     return _page_furniture(roles, boxes, text, body, [len(grp) for grp in groups])
 
 
@@ -58,6 +60,32 @@ def _heavy_role(role: str, grp: list[int], frame: Frame, headline_size: bool) ->
     if headline_size and len(grp) <= 2 * HEADLINE_LINES:
         return "headline"
     return "subheadline" if len(grp) <= HEAVY_LINES else role
+
+
+def _centred_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body: float) -> list[str]:
+    """A one-line block set centred over the text block right under it is a head
+    ("Polen.", "Graubünden.", "Vermischtes"): running text fills its column, a
+    paragraph's last line starts at the column's left edge."""
+    out = list(roles)
+    for i, role in enumerate(roles):
+        if role not in ("body", "caption") or n_lines[i] != 1:
+            continue
+        below = _text_below(i, boxes, n_lines, body)
+        if below is not None and is_centred(boxes[i], boxes[below], body):
+            out[i] = "subheadline"
+    return out
+
+
+def _text_below(i: int, boxes: list[Box], n_lines: list[int], body: float) -> int | None:
+    """The nearest block of several lines under block i, starting within 3 sizes."""
+    x0, _, x1, y1 = boxes[i]
+    best = None
+    for j, b in enumerate(boxes):
+        if j == i or n_lines[j] < 2 or b[0] > x0 or b[2] < x1:
+            continue
+        if -0.3 * body <= b[1] - y1 <= 3 * body and (best is None or b[1] < boxes[best][1]):
+            best = j
+    return best
 
 
 def _text_size(values: list[float], weights: list[int], fallback: float) -> float:
