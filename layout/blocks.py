@@ -110,9 +110,11 @@ def _fit(box: Box, last: Box, size: float, group_size: float, grp: _Group, frame
     ratio = max(size, group_size) / max(1e-6, min(size, group_size))
     if ratio > (PRECISE_SIZE_RATIO if frame.precise else params.size_ratio):
         return None
+    # A heavy head line over regular text (or the reverse) is two blocks, where the
+    # weight is the font's own (a PDF); weight measured on a scan is too noisy to cut on.
     first_bold = frame.is_bold(grp.members[0])
-    if bold is not None and first_bold is not None and bold != first_bold:
-        return None  # a heavy head line over regular text (or the reverse) is two blocks
+    if frame.precise and bold is not None and first_bold is not None and bold != first_bold:
+        return None
     s = max(size, group_size)
     gap = box[1] - last[3]
     limit = params.gap_max * s
