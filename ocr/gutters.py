@@ -96,7 +96,9 @@ def cut_lines(lines: Sequence[RawLine]) -> list[tuple[str, Quad, float]]:
     starts = _column_starts([ln for ln in lines if not ln.vertical])
     out: list[tuple[str, Quad, float]] = []
     for ln in lines:
-        cuts = _gap_cuts(ln, body) | (_start_cuts(ln, starts) if not ln.vertical else set())
+        # Display type spans columns on purpose; its words may start over a column edge.
+        aligned = not ln.vertical and not (body > 0 and ln.size > DISPLAY_SIZE * body)
+        cuts = _gap_cuts(ln, body) | (_start_cuts(ln, starts) if aligned else set())
         out.extend(_pieces(ln, sorted(cuts)))
     return out
 
