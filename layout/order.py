@@ -257,7 +257,8 @@ def widen_headlines(boxes: Sequence[Box], roles: Sequence[str], separators: Sequ
 
 # A headline counts as centred when its middle is within this share of the free
 # row's width from the row's middle, and flush when a block starting within
-# FLUSH_REACH text sizes below it starts within FLUSH_TOL sizes of its left edge.
+# FLUSH_REACH text sizes below it, the nearest under its words, starts within FLUSH_TOL
+# sizes of its left edge.
 CENTRE_SHARE = 0.15
 FLUSH_REACH = 10.0
 FLUSH_TOL = 0.5
@@ -290,7 +291,9 @@ def _centred(i: int, boxes: Sequence[Box], lo: float, hi: float, size: float) ->
     x0, _, x1, y1 = boxes[i]
     if hi - lo <= x1 - x0 or abs((x0 + x1) / 2.0 - (lo + hi) / 2.0) > CENTRE_SHARE * (hi - lo):
         return False
-    return not any(
-        j != i and y1 - TOL * size <= b[1] <= y1 + FLUSH_REACH * size and abs(b[0] - x0) < FLUSH_TOL * size
-        for j, b in enumerate(boxes)
-    )
+    # Flush with the first thing under it, it is a left-aligned head that happens to sit
+    # mid-row; not centred.
+    under = [b for j, b in enumerate(boxes) if j != i and y1 - TOL * size <= b[1] <= y1 + FLUSH_REACH * size
+             and min(b[2], x1) - max(b[0], x0) > 0]
+    first = min(under, key=lambda b: b[1], default=None)
+    return first is None or abs(first[0] - x0) >= FLUSH_TOL * size

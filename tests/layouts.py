@@ -159,5 +159,14 @@ ddddddd  eeeeeee  ccccccc
 """,
         "HabKdeJc",
     ),
+    "centred headline heads the columns on both sides": (
+        """
+          HHHHHHHH
+aaaaaaa  bbbbbbb  ccccccc
+aaaaaaa  bbbbbbb  ccccccc
+aaaaaaa  bbbbbbb  ccccccc
+""",
+        "Habc",
+    ),
     "empty page": ("\n\n", ""),
 }
