@@ -10,8 +10,11 @@ has at most one successor and one predecessor. A pair's score adds
 - the evidence across the cut (an open sentence, a word split in two, a hyphen, an
   open quote; a sign-off or a full stop against),
 - how much vocabulary the two pieces share (articles repeat their own names and terms),
-- for heads, how close the body piece follows in the paste (a headline stands right
-  above the first column of its article).
+- for heads, how close the next item follows in the paste: a headline stands right
+  above its credit lines and first column, and headlines side by side share out what
+  stands under them by their heights (``follower_slots``),
+- for every link inside a head group, how well the headline above fits the text below,
+  taken from an earlier solution (``choose_links`` solves again and keeps the best).
 
 A headline has no predecessor; a piece that ends mid-sentence should have a successor.
 Chains of successors are the articles.
@@ -29,8 +32,11 @@ import numpy as np
 from layout import continuity as c
 
 BYLINE = re.compile(
-    r"^\s*(By\s|BY\s|Von\s|VON\s|From\s|For the\s|本报记者|本报讯|记者|通讯员|评论员|文[／/]|作者|选自|来源|维基百科|onestopenglish)",
+    r"^\s*(By\s|BY\s|Von\s|VON\s|From\s|For the\s|本报记者|本报讯|记者|通讯员|评论员|文[／/]|作者|来源)",
 )
+# A line naming the collection an excerpt is taken from stands right under the title,
+# above the author's credit: a sub-head, not a byline.
+SUBHEAD = re.compile(r"^\s*(选自|摘自|节选自|Aus\s|From the book\s)\s*[《〈“\"]")
 CAPTION = re.compile(r"^\s*(图|圖|照片|Picture|Photo|Foto|Bild|Abb\.)\s*[：:]")
 DATE = re.compile(r"(\d{4}年\d{1,2}月\d{1,2}日|\b(19|20)\d{2}\b|第\s*\d+\s*版|\bPage\s+\d+|\bSeite\s+\d+)")
 # A dateline names a day: a weekday, a month, a year.
@@ -38,8 +44,10 @@ DATELINE = re.compile(
     r"(\d{1,2}月\d{1,2}日|星期|\b(1[5-9]|20)\d{2}\b|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     r"Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Sonnabend|Samstag|Sonntag)\b)"
 )
+# "(continued)" headlines, as a story carried over from an earlier page is titled
+CONTINUED_HEAD = re.compile(r"(（续）|\(续\)|\((continued|Fortsetzung)\))\s*$")
 NEVER = -1e6  # a link that may not be made
-HEAD_KINDS = ("headline", "byline", "dateline", "caption", "jump-from")  # what stands above an article's text
+HEAD_KINDS = ("headline", "subheadline", "byline", "dateline", "caption", "jump-from")  # what stands above an article's text
 
 
 @dataclass(frozen=True)
@@ -104,12 +112,26 @@ def piece_kind(piece: Piece, first: bool, last: bool, repeated: bool = False) ->
         return "furniture"
     if len(piece.lines) <= 3 and CAPTION.search(t):
         return "caption"
-    if len(piece.lines) <= 3 and len(t) <= 80 and (BYLINE.search(t) or repeated or _source_line(t)):
+    if len(piece.lines) <= 2 and len(t) <= 60 and SUBHEAD.search(t):
+        return "subheadline"
+    if len(piece.lines) <= 3 and len(t) <= 80 and (BYLINE.search(t) or repeated or _source_line(t) or _bare_name(t)):
         # a credit that names a day is the dateline under the author's line
         return "dateline" if DATELINE.search(t) and not repeated and not _source_line(t) else "byline"
     if _head_like(piece):
         return "headline"
     return "body"
+
+
+def _bare_name(t: str) -> bool:
+    """A piece that is nothing but a person's name (鲁迅) is the author's credit line."""
+    t = t.strip()
+    if not (2 <= len(t) <= 4 and all(c.is_cjk(ch) for ch in t)):
+        return False
+    import jieba.posseg  # lazy, as in layout.continuity
+
+    c._jieba()  # the shared, quiet, initialised dictionary
+    words = list(jieba.posseg.cut(t, HMM=False))
+    return len(words) == 1 and words[0].flag == "nr"
 
 
 def _source_line(t: str) -> bool:
@@ -165,27 +187,77 @@ class Vocabulary:
 
     def coverage(self, head: int, body: int) -> float:
         """Share of the headline's terms that the body uses (titles name their subject)."""
+        return self.coverage_in(head, (body,))
+
+    def coverage_in(self, head: int, texts: tuple[int, ...]) -> float:
+        """Share of the headline's terms that any of ``texts`` uses."""
         h = self.bags[head]
-        if not h:
+        if not h or not texts:
             return 0.0
-        return sum(1 for k in h if k in self.bags[body]) / len(h)
+        return sum(1 for k in h if any(k in self.bags[t] for t in texts)) / len(h)
 
 
 # ------------------------------------------------------------------ scores
 
 
-RANK = {"headline": 0, "jump-from": 1, "byline": 1, "dateline": 2, "caption": 3, "body": 4, "jump-to": 5}
+# Order of the items of an article from the top; a sub-head is rare, so it sits between
+# two ranks and skipping it costs the headline's credit nothing.
+RANK = {"headline": 0, "subheadline": 0.5, "jump-from": 1, "byline": 1, "dateline": 2, "caption": 3, "body": 4, "jump-to": 5}
 
 
-def _proximity(i: int, j: int) -> float:
+def _proximity(i: int, j: int, expect: int | None = None) -> float:
     """Heads stand just above what they head, and a paste runs top to bottom: what
-    follows a head comes a few pieces after it, almost never before it."""
-    if j > i:
-        # convex in the gap, so that side-by-side heads keep their order when several
-        # identical credits are shared out among them
-        gap = j - i - 1
-        return max(2.5 - 0.5 * gap - 0.05 * gap * gap, -3.0)
-    return -4.0
+    follows a head comes a few pieces after it, almost never before it. ``expect`` is
+    where the paste should put it (see ``follower_slots``), by default the next piece."""
+    if j <= i:
+        return -4.0
+    # convex in the distance, so that side-by-side heads keep their order when several
+    # identical credits are shared out among them
+    gap = abs(j - (i + 1 if expect is None else expect))
+    return max(2.5 - 0.5 * gap - 0.05 * gap * gap, -3.0)
+
+
+def head_height(piece: Piece, lead: bool) -> float:
+    """Rough height of a headline in body-text lines: its lines times its type size.
+
+    The lead story's headline is set about half as large again as the others.
+    """
+    size = 2.5 if lead else 1.7
+    return size * (1.2 * len(piece.lines) + 0.25)
+
+
+def follower_slots(pieces: list[Piece], kinds: list[str]) -> dict[int, int]:
+    """Where in the paste the first item under each headline should come.
+
+    Headlines that follow each other in the paste stand side by side at one height; what
+    stands under them comes after all of them, in the order of the headlines' bottoms:
+    a shorter headline's credit line is higher, so it is pasted first.
+    """
+    lead = next((k for k, kind in enumerate(kinds) if kind == "headline"), None)
+    if lead is not None and CONTINUED_HEAD.search(pieces[lead].text):
+        lead = None  # a page opening with a story continued from before has no lead
+    slots: dict[int, int] = {}
+    k = 0
+    while k < len(pieces):
+        if kinds[k] != "headline":
+            k += 1
+            continue
+        run = [k]
+        while run[-1] + 1 < len(pieces) and kinds[run[-1] + 1] == "headline":
+            run.append(run[-1] + 1)
+        by_bottom = sorted(run, key=lambda h: (head_height(pieces[h], h == lead), h))
+        for rank, h in enumerate(by_bottom):
+            slots[h] = run[-1] + 1 + rank
+        k = run[-1] + 1
+    return slots
+
+
+def _continued_pair(head_text: str, ki: str, kj: str) -> float:
+    """A headline marked "(continued)" stands over the "continued from page n" line; a
+    fresh headline does not."""
+    if ki != "headline" or kj != "jump-from":
+        return 0.0
+    return 3.0 if CONTINUED_HEAD.search(head_text) else -3.0
 
 
 def _column_step(i: int, j: int) -> float:
@@ -196,7 +268,23 @@ def _column_step(i: int, j: int) -> float:
     return -0.5 if j > i else -1.5
 
 
-def pair_score(i: int, j: int, pieces: list[Piece], kinds: list[str], vocab: Vocabulary) -> tuple[float, tuple[str, ...]]:
+def pair_score(
+    i: int,
+    j: int,
+    pieces: list[Piece],
+    kinds: list[str],
+    vocab: Vocabulary,
+    slots: dict[int, int] | None = None,
+    reach: dict[int, tuple[int, ...]] | None = None,
+    above: dict[int, int] | None = None,
+) -> tuple[float, tuple[str, ...]]:
+    """Score of ``j`` directly following ``i``.
+
+    ``reach`` and ``above`` come from an earlier solution: for a head's candidate
+    follower, the text pieces (captions and body) that hang under it; for a credit line,
+    the headline it stands under. So every link inside a head group is judged by how
+    well the headline fits the text, even with credit lines between them.
+    """
     ki, kj = kinds[i], kinds[j]
     if i == j or "furniture" in (ki, kj) or kj == "headline" or ki == "jump-to":
         return NEVER, ()
@@ -207,12 +295,17 @@ def pair_score(i: int, j: int, pieces: list[Piece], kinds: list[str], vocab: Voc
             return NEVER, ()
         if kj == "jump-to":
             return NEVER, ()
-        prox = _proximity(i, j)
-        cover = vocab.coverage(i, j) if ki == "headline" and kj in ("body", "caption") else 0.0
-        sim = vocab.similarity(i, j)
-        step = 1.0 if rj == ri + 1 else 0.0  # a head is followed by the next part of its group
+        prox = _proximity(i, j, (slots or {}).get(i))
+        texts = _texts_under(j, kinds, reach)
+        head = i if ki == "headline" else (above or {}).get(i)
+        cover = vocab.coverage_in(head, texts) if head is not None else 0.0
+        sim = max((vocab.similarity(head, t) for t in texts), default=0.0) if head is not None else 0.0
+        step = 1.0 if rj - ri <= 1 else 0.0  # a head is followed by the next part of its group
         why = (f"follows in paste ({prox:+.1f})", f"title words in text {cover:.2f}", f"shared vocabulary {sim:.2f}")
-        return prox + 3.0 * cover + 2.0 * sim + step, why
+        jump = _continued_pair(pieces[i].text, ki, kj)
+        if jump:
+            why += ("continued headline over its continued-from line" if jump > 0 else "continued-from line under a fresh headline",)
+        return prox + 3.0 * cover + 2.0 * sim + step + jump, why
     if kj in HEAD_KINDS:
         return NEVER, ()  # bylines and captions follow the head, never body text
     ev, why = c.continuation_evidence(pieces[i].lines[-1], pieces[j].lines[0])
@@ -224,6 +317,40 @@ def pair_score(i: int, j: int, pieces: list[Piece], kinds: list[str], vocab: Voc
     if "a word spans the cut" in why or "the split word is a known word" in why:
         ev += 1.5  # a word cut in two outweighs which column happens to come next
     return ev + 4.0 * sim + step - 1.0, why + (f"shared vocabulary {sim:.2f}", f"paste step {step:+.1f}")
+
+
+def _texts_under(j: int, kinds: list[str], reach: dict[int, tuple[int, ...]] | None) -> tuple[int, ...]:
+    if reach is not None and j in reach:
+        return reach[j]
+    return (j,) if kinds[j] in ("body", "caption") else ()
+
+
+def headline_above(succ: dict[int, int], kinds: list[str]) -> dict[int, int]:
+    """For every piece in a chain that starts with a headline, that headline."""
+    out: dict[int, int] = {}
+    has_pred = set(succ.values())
+    for start in range(len(kinds)):
+        if start in has_pred or kinds[start] != "headline":
+            continue
+        cur = start
+        while cur not in out:
+            out[cur] = start
+            if cur not in succ:
+                break
+            cur = succ[cur]
+    return out
+
+
+def texts_reached(succ: dict[int, int], kinds: list[str]) -> dict[int, tuple[int, ...]]:
+    """For every piece, the captions and body pieces its chain of successors passes through."""
+    out: dict[int, tuple[int, ...]] = {}
+    for start in range(len(kinds)):
+        seen, cur = [start], start
+        while cur in succ and succ[cur] not in seen:
+            cur = succ[cur]
+            seen.append(cur)
+        out[start] = tuple(k for k in seen if kinds[k] in ("body", "caption"))
+    return out
 
 
 def end_score(piece: Piece, kind: str) -> float:
@@ -239,7 +366,7 @@ def start_score(piece: Piece, kind: str) -> float:
     """Value of ``piece`` having no predecessor."""
     if kind in ("headline", "furniture", "jump-from"):
         return 5.0
-    if kind in ("byline", "dateline", "caption"):
+    if kind in ("subheadline", "byline", "dateline", "caption"):
         return -3.0
     first = piece.lines[0]
     if c.starts_lower(first) or first[:1] in "，、,.;；：:)）」』”":
@@ -247,23 +374,66 @@ def start_score(piece: Piece, kind: str) -> float:
     return -0.5
 
 
-def choose_links(pieces: list[Piece], kinds: list[str], vocab: Vocabulary) -> tuple[dict[int, int], dict[tuple[int, int], tuple[float, tuple[str, ...]]]]:
+Scores = dict[tuple[int, int], tuple[float, tuple[str, ...]]]
+
+
+def choose_links(pieces: list[Piece], kinds: list[str], vocab: Vocabulary, rounds: int = 5) -> tuple[dict[int, int], Scores]:
+    """Successor of each piece from a global assignment.
+
+    A headline is judged by the text that hangs under it, which depends on the links
+    themselves; so the assignment is solved again with the text each credit line heads
+    in the previous solution, and the solution that scores best by its own heads and
+    texts is kept (the rounds need not settle down).
+    """
+    succ, scores = _assign(pieces, kinds, vocab, None)
+    seen: list[dict[int, int]] = [succ]
+    for _ in range(rounds - 1):
+        succ, scores = _assign(pieces, kinds, vocab, texts_reached(succ, kinds), headline_above(succ, kinds))
+        if succ in seen:
+            break
+        seen.append(succ)
+    best = max(seen, key=lambda sol: _total(sol, pieces, kinds, vocab))
+    return best, _assign(pieces, kinds, vocab, texts_reached(best, kinds), headline_above(best, kinds), score_only=True)[1]
+
+
+def _total(succ: dict[int, int], pieces: list[Piece], kinds: list[str], vocab: Vocabulary) -> float:
+    """Value of a whole solution, each link scored with the heads and texts it makes."""
+    reach, above = texts_reached(succ, kinds), headline_above(succ, kinds)
+    slots = follower_slots(pieces, kinds)
+    total = sum(pair_score(i, j, pieces, kinds, vocab, slots, reach, above)[0] for i, j in succ.items())
+    has_pred = set(succ.values())
+    total += sum(end_score(pieces[i], kinds[i]) for i in range(len(pieces)) if i not in succ)
+    total += sum(start_score(pieces[i], kinds[i]) for i in range(len(pieces)) if i not in has_pred)
+    return total
+
+
+def _assign(
+    pieces: list[Piece],
+    kinds: list[str],
+    vocab: Vocabulary,
+    reach: dict[int, tuple[int, ...]] | None,
+    above: dict[int, int] | None = None,
+    score_only: bool = False,
+) -> tuple[dict[int, int], Scores]:
     """Successor of each piece from one global assignment (Hungarian method)."""
     from scipy.optimize import linear_sum_assignment
 
     n = len(pieces)
+    slots = follower_slots(pieces, kinds)
     scores: dict[tuple[int, int], tuple[float, tuple[str, ...]]] = {}
     big = 1e7
     cost = np.full((2 * n, 2 * n), big)
     for i in range(n):
         for j in range(n):
-            s, why = pair_score(i, j, pieces, kinds, vocab)
+            s, why = pair_score(i, j, pieces, kinds, vocab, slots, reach, above)
             if s > NEVER / 2:
                 scores[(i, j)] = (s, why)
                 cost[i, j] = -s
         cost[i, n + i] = -end_score(pieces[i], kinds[i])
         cost[n + i, i] = -start_score(pieces[i], kinds[i])
     cost[n:, n:] = 0.0  # dummy to dummy: free
+    if score_only:
+        return {}, scores
     rows, cols = linear_sum_assignment(cost)
     succ = {int(i): int(j) for i, j in zip(rows, cols) if i < n and j < n and cost[i, j] < big / 2}
     return _break_cycles(succ), scores

@@ -85,3 +85,81 @@ def test_credit_lines_are_typed():
     assert piece_kind(Piece(0, ("Reichsanzeiger, 1878",)), False, False) == "byline"
     assert piece_kind(Piece(0, ("From the New York Packet.", "Friday, March 14, 1788.")), False, False) == "dateline"
     assert piece_kind(Piece(0, ("Amtliches.",)), False, False) == "headline"
+
+
+def test_excerpt_source_is_a_subhead_between_title_and_credit():
+    from layout.unscramble import Piece, piece_kind
+
+    assert piece_kind(Piece(0, ("选自《坟》",)), False, False) == "subheadline"
+    paste = "寡妇主义\n\n选自《坟》\n\n鲁迅\n\n范源廉先生是现在许多人都知道的，他主张的教育，则那时候最时行。\n"
+    links = {(k.source, k.target) for k in unscramble(paste).links}
+    assert links == {(0, 1), (1, 2), (2, 3)}
+
+
+def test_a_bare_name_is_a_credit_line():
+    from layout.unscramble import Piece, piece_kind
+
+    assert piece_kind(Piece(0, ("鲁迅",)), False, False) == "byline"
+    assert piece_kind(Piece(0, ("题记",)), False, False) == "headline"
+
+
+def test_the_lead_headline_is_taller_so_its_neighbour_credit_comes_first():
+    from layout.unscramble import follower_slots, piece_kind
+
+    paste = "Harbour Strike Ends\n\nLibrary Opens Late\n\nBy Ann Lee\n\nBy Tom Fox\n"
+    pieces = split_pieces(paste)
+    kinds = [piece_kind(p, False, False) for p in pieces]
+    # the first headline of the page is the lead, set larger: its credit stands lower
+    assert follower_slots(pieces, kinds) == {0: 3, 1: 2}
+    two_line = split_pieces("Harbour Strike\n\nLibrary Opens Late\nIn Winter\n\nBy Ann Lee\n\nBy Tom Fox\n")
+    kinds = [piece_kind(p, False, False) for p in two_line]
+    assert follower_slots(two_line, kinds) == {0: 2, 1: 3}  # a two-line neighbour is taller still
+
+
+# Two side-by-side articles with identical credits: only the text under each credit
+# tells which headline it belongs to, here against the order of the paste.
+SAME_CREDITS = """Harbour Strike Ends
+
+Library Opens Late
+
+By Staff
+
+By Staff
+
+The harbour strike ended on Monday when dockers accepted the offer of the harbour board.
+
+The library will stay open until ten each evening, the librarian said on Monday.
+"""
+
+
+def test_a_headline_is_judged_by_the_text_under_its_credit_line():
+    result = unscramble(SAME_CREDITS)
+    by_title = {a.title: a for a in result.articles}
+    assert "dockers" in by_title["Harbour Strike Ends"].text
+    assert "librarian" in by_title["Library Opens Late"].text
+    assert by_title["Harbour Strike Ends"].pieces[1] in (2, 3)  # the credit stays in the chain
+
+
+def test_continued_headline_takes_the_continued_from_line():
+    paste = (
+        "拼版日报\n1925年3月2日\n第2版\n\n寡妇主义（续）\n\n并非闲话\n\n上接第1版\n\n鲁迅\n\n"
+        "连常识也没有的新闻访员，这才是爱情。\n\n凡事无论大小，只要和自己没有关系，便不必说。\n"
+    )
+    links = {(k.source, k.target): k for k in unscramble(paste).links}
+    assert (1, 3) in links and "continued headline over its continued-from line" in links[(1, 3)].reasons
+    assert (2, 4) in links
+
+
+def test_a_credit_line_link_is_scored_by_the_headline_above_it():
+    from layout.unscramble import Vocabulary, headline_above, pair_score, piece_kind, texts_reached
+
+    pieces = split_pieces(SAME_CREDITS)
+    kinds = [piece_kind(p, False, False, p.text == "By Staff") for p in pieces]
+    vocab = Vocabulary(pieces)
+    succ = {0: 3, 1: 2, 2: 4, 3: 5}  # the paste-order guess: harbour title over library text
+    above = headline_above(succ, kinds)
+    assert above[3] == 0 and texts_reached(succ, kinds)[3] == (5,)
+    to_harbour = pair_score(3, 4, pieces, kinds, vocab, None, texts_reached(succ, kinds), above)
+    to_library = pair_score(3, 5, pieces, kinds, vocab, None, texts_reached(succ, kinds), above)
+    assert to_harbour[0] > to_library[0] + 2.0
+    assert "title words in text 0.67" in to_harbour[1] and "title words in text 0.00" in to_library[1]
