@@ -87,13 +87,22 @@ class _Group:
         self.members.append(i)
         self.size_sum += frame.sizes[i]
         s = self.span
-        self.span = (min(s[0], box[0]), min(s[1], box[1]), max(s[2], box[2]), max(s[3], box[3]))
+        # Plain comparisons: this runs once per line of the page.
+        self.span = (
+            box[0] if box[0] < s[0] else s[0],
+            box[1] if box[1] < s[1] else s[1],
+            box[2] if box[2] > s[2] else s[2],
+            box[3] if box[3] > s[3] else s[3],
+        )
 
 
 def _find_group(i: int, open_groups: list[_Group], frame: Frame, params: BlockParams) -> _Group | None:
     best, best_gap = None, float("inf")
     box, size = frame.boxes[i], frame.sizes[i]
     for grp in open_groups:
+        span = grp.span
+        if box[0] > span[2] or box[2] < span[0]:
+            continue  # another column: most groups end here, before any call
         last = grp.members[-1]
         gap = _fit(box, frame.boxes[last], size, grp.size, grp, frame, params, frame.is_bold(i))
         if gap is not None and gap < best_gap:
@@ -163,12 +172,13 @@ def split_paragraphs(group: list[int], page: Page, frame: Frame, params: BlockPa
     span = g.union(frame.boxes[i] for i in group)
     s = g.median_or((frame.sizes[i] for i in group), frame.size)
     parts: list[list[int]] = [[group[0]]]
+    centre = {i: is_centred(frame.boxes[i], span, s) for i in group}
     for prev, cur in zip(group, group[1:]):
         pb, cb = frame.boxes[prev], frame.boxes[cur]
         same_row = g.y_overlap_ratio(pb, cb) > 0.5
         indented = cb[0] - span[0] > params.indent * s
         short = span[2] - pb[2] > SHORT_END * s and c.ends_sentence(page.lines[prev].text)
-        centred = is_centred(cb, span, s) or is_centred(pb, span, s)
+        centred = centre[cur] or centre[prev]
         if not same_row and (centred or ((indented or short) and _full_width_rest(group, cur, span, frame, s))):
             parts.append([cur])
         else:

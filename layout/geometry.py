@@ -25,10 +25,22 @@ def center(b: Box) -> Point:
 
 
 def union(boxes: Iterable[Box]) -> Box:
-    bs = list(boxes)
-    if not bs:
-        raise ValueError("union of no boxes")
-    return (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
+    it = iter(boxes)
+    try:
+        x0, y0, x1, y1 = next(it)
+    except StopIteration:
+        raise ValueError("union of no boxes") from None
+    # One pass with plain comparisons: this runs for every block of every page.
+    for b in it:
+        if b[0] < x0:
+            x0 = b[0]
+        if b[1] < y0:
+            y0 = b[1]
+        if b[2] > x1:
+            x1 = b[2]
+        if b[3] > y1:
+            y1 = b[3]
+    return (x0, y0, x1, y1)
 
 
 def overlap_1d(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -51,8 +63,10 @@ def x_overlap_ratio(a: Box, b: Box) -> float:
 
 
 def y_overlap_ratio(a: Box, b: Box) -> float:
-    short = min(height(a), height(b))
-    return y_overlap(a, b) / short if short > 0 else 0.0
+    short = min(a[3] - a[1], b[3] - b[1])
+    if short <= 0:
+        return 0.0
+    return max(0.0, min(a[3], b[3]) - max(a[1], b[1])) / short
 
 
 def area(b: Box) -> float:
