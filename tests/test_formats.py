@@ -115,6 +115,17 @@ def test_page2013_regions_roles_and_order() -> None:
     assert plain.blocks == () and [ln.id for ln in plain.lines] == [ln.id for ln in page.lines]
 
 
+def test_page_separator_regions_come_as_rules_with_or_without_the_layout() -> None:
+    for order in (True, False):
+        (page,) = pages_of("page2019", order=order)
+        assert [(sep.bbox, sep.kind) for sep in page.separators] == [((575.0, 150.0, 577.0, 400.0), "vertical")]
+
+
+def test_page_writer_keeps_the_rules(tmp_path: Path) -> None:
+    (page,) = pages_of("page2019")
+    assert reread(page, "page", tmp_path).separators == page.separators
+
+
 def test_page2019_articles_continuation_join_and_words() -> None:
     (page,) = pages_of("page2019")
     arts = {a.id: a for a in page.articles}

@@ -141,3 +141,13 @@ def test_scaling_or_shifting_leaves_the_order(name, s, dx, dy):
 def test_deterministic():
     page = page_from_ascii(CANONICAL["side column beside two stories"][0])
     assert reconstruct(page).articles == reconstruct(page).articles
+
+
+def test_a_wide_white_strip_splits_the_page_into_sides_read_one_after_the_other():
+    #  aaaa bbbb         cccc dddd      a two-page spread: each page's columns are
+    #  aaaa bbbb         cccc dddd      read before the other page's
+    from layout.order import split_wide_gaps
+
+    boxes = [(0, 0, 40, 100), (50, 0, 90, 100), (300, 0, 340, 100), (350, 0, 390, 60)]
+    assert split_wide_gaps(boxes, 4 * 14.0) == [[0, 1], [2, 3]]
+    assert split_wide_gaps(boxes, 300.0) == [[0, 1, 2, 3]]

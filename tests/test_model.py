@@ -14,8 +14,9 @@ from layout.model import (
 
 def full_page() -> Page:
     lines = (
-        Line("l0", "标题", (0, 0, 100, 30), polygon=((0, 0), (100, 0), (100, 30), (0, 30)), confidence=0.99, height=30),
-        Line("l1", "正文第一行", (0, 40, 50, 55), height=15.0, vertical=False),
+        Line("l0", "标题", (0, 0, 100, 30), polygon=((0, 0), (100, 0), (100, 30), (0, 30)), confidence=0.99, height=30,
+             bold=True),
+        Line("l1", "正文第一行", (0, 40, 50, 55), height=15.0, vertical=False, bold=False),
         Line("l2", "縦書き", (80, 40, 95, 120), vertical=True),
     )
     blocks = (Block("b0", ("l0",), (0, 0, 100, 30), "headline"), Block("b1", ("l1", "l2"), (0, 40, 95, 120), "body", "c0"))
@@ -34,6 +35,11 @@ def test_round_trip_through_json_text():
     page = full_page()
     text = json.dumps(page_to_dict(page), ensure_ascii=False)
     assert page_from_dict(json.loads(text)) == page
+
+
+def test_weight_is_written_only_where_known():
+    lines = {d["id"]: d for d in page_to_dict(full_page())["lines"]}
+    assert lines["l0"]["bold"] is True and lines["l1"]["bold"] is False and "bold" not in lines["l2"]
 
 
 def test_schema_version_is_written_and_checked():

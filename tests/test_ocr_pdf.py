@@ -215,3 +215,47 @@ def test_rotated_page_matches_its_raster(tmp_path):
     assert line.text == "Hello rotated world" and line.vertical
     x0, y0, x1, y1 = (int(v) for v in line.bbox)
     assert loaded.image[y0:y1, x0:x1].min() < 50  # the box sits on the drawn text
+
+
+def _two_column_pdf(path: Path, gutter: float, rows: int, bold_head: bool = False) -> None:
+    """Two justified-looking columns ``gutter`` pt apart, ``rows`` rows; word spaces of
+    0.3 em are written as positions only (no space chars), as many typesetters do."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("DejaVu", DEJAVU))
+    pdfmetrics.registerFont(TTFont("DejaVu-Bold", DEJAVU.replace("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")))
+    c = canvas.Canvas(str(path), pagesize=(420, 300))
+    size = 10
+    if bold_head:
+        c.setFont("DejaVu-Bold", size)
+        c.drawString(20, 270, "Council meets")
+    vocab = ["the", "council", "approved", "it", "today", "and", "more", "news"]
+    for r in range(rows):
+        cursor = 20.0
+        for col in range(2):
+            for k in range(3):
+                word = vocab[(r + 3 * col + k) % len(vocab)]
+                c.setFont("DejaVu", size)
+                c.drawString(cursor, 250 - 13 * r, word)
+                cursor += pdfmetrics.stringWidth(word, "DejaVu", size) + (0.3 * size if k < 2 else gutter)
+    c.save()
+
+
+def test_one_row_columns_split_where_the_gap_is_uneven(tmp_path):
+    # A single row, gutter 0.8 em: no rows above or below to confirm a blank strip, but
+    # the gap is well over twice the line's word spaces.
+    path = tmp_path / "one-row.pdf"
+    _two_column_pdf(path, gutter=8.0, rows=1)
+    [loaded] = read_pdf(path, _no_ocr)
+    assert [line.text for line in loaded.page.lines] == ["the council approved", "it today and"]
+
+
+def test_bold_comes_from_the_font_name(tmp_path):
+    path = tmp_path / "bold.pdf"
+    _two_column_pdf(path, gutter=14.0, rows=3, bold_head=True)
+    [loaded] = read_pdf(path, _no_ocr)
+    bold = {line.text: line.bold for line in loaded.page.lines}
+    assert bold.pop("Council meets") is True
+    assert set(bold.values()) == {False}

@@ -213,6 +213,10 @@ def build(page: Page) -> etree._Element:
     lines = page.line_by_id()
     for block in blocks:
         _write_region(page_el, block, [lines[lid] for lid in block.line_ids if lid in lines], ids)
+    for k, sep in enumerate(page.separators):
+        # Rules stay with the page: the next reader (or pagestitch again) orders by them.
+        region = _el(page_el, "SeparatorRegion", id=ids.fresh(f"sep{k}"))
+        _el(region, "Coords", points=_points(_rect(sep.bbox)))
     return root
 
 
