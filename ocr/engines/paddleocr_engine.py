@@ -19,7 +19,7 @@ import numpy as np
 
 from layout.model import Line
 from ocr.engines.base import package_version, EngineUnavailable, as_bgr, make_line
-from ocr.engines.rapidocr_engine import split_at_gutters
+from ocr.gutters import cut_lines, raw_line
 
 INSTALL_HINT = "pip install 'pagestitch[paddle]'"
 # PaddleX model names whose pre/post-processing matches the ONNX files below.
@@ -153,14 +153,10 @@ class PaddleOCREngine:
             scores = list(result.get("rec_scores") or [])
             polys = list(result.get("rec_polys") if result.get("rec_polys") is not None else [])
             words = _word_lists(result, len(texts))
-            heights = [float(np.ptp(np.asarray(q)[:, 1])) for q in polys]
-            body = float(np.median(heights)) if heights else 0.0
-            for text, score, quad, word in zip(texts, scores, polys, words):
-                if not str(text).strip():
-                    continue
-                quad_list = np.asarray(quad, dtype=float).reshape(-1, 2)[:4].tolist()
-                for piece, piece_quad in split_at_gutters(str(text), quad_list, word, body):
-                    lines.append(make_line(len(lines), piece, piece_quad, score))
+            raw = [raw_line(str(t), np.asarray(q, dtype=float).reshape(-1, 2)[:4], float(s), w)
+                   for t, s, q, w in zip(texts, scores, polys, words) if str(t).strip()]
+            for text, quad, score in cut_lines(raw):
+                lines.append(make_line(len(lines), text, quad, score))
         return lines
 
     def info(self) -> dict[str, Any]:
@@ -172,7 +168,7 @@ class PaddleOCREngine:
 
 
 def _word_lists(result: Any, count: int) -> list[Any]:
-    """Per line, ``(word, score, box)`` triples as split_at_gutters wants; None if absent."""
+    """Per line, ``(word, score, box)`` triples as ocr.gutters wants; None if absent."""
     words, regions = result.get("text_word"), result.get("text_word_region")
     if not words or not regions or len(words) != count or len(regions) != count:
         return [None] * count
