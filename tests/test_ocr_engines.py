@@ -229,3 +229,66 @@ def test_engine_benchmark_scores_perfect_and_partial_reads():
     half = perfect[::2]
     scores = score_page(half, truth, size)
     assert scores["missed"] == len(truth.lines) - len(half)
+
+
+# ------------------------------------------------------------------ concurrent recognition (issue 7)
+
+
+def _sample_line_crops(count=40):
+    """Line crops of samples/zh-4col.png cut around its known lines, as a detector would."""
+    import json
+    from pathlib import Path
+
+    import cv2
+
+    root = Path(__file__).resolve().parent.parent / "samples"
+    page = cv2.imread(str(root / "zh-4col.png"))
+    lines = json.loads((root / "zh-4col.lines.json").read_text(encoding="utf-8"))["lines"][:count]
+    crops, texts = [], []
+    for line in lines:
+        x0, y0, x1, y1 = line["bbox"]
+        pad = 0.3 * (y1 - y0)  # detector boxes reach a little beyond the glyphs
+        crops.append(page[int(y0 - pad):int(y1 + pad) + 1, int(x0 - pad):int(x1 + pad) + 1])
+        texts.append(line["text"])
+    return crops, texts
+
+
+def test_rec_input_scales_to_model_height_and_squeezes():
+    from ocr.engines.rapidocr_engine import REC_HEIGHT, rec_input
+
+    crop = np.full((20, 200, 3), 255, np.uint8)
+    crop[:, 100:] = 0
+    tensor = rec_input(crop, squeeze=0.75)
+    assert tensor.shape == (1, 3, REC_HEIGHT, 360) and tensor.dtype == np.float32
+    assert tensor.max() == pytest.approx(1.0) and tensor.min() == pytest.approx(-1.0)
+    assert rec_input(crop).shape == (1, 3, REC_HEIGHT, 480)
+    assert rec_input(np.zeros((30, 2, 3), np.uint8), squeeze=0.5).shape[3] >= 1
+
+
+def test_concurrent_recognition_reads_like_sequential(ocr_rapid_engine):
+    from rapidfuzz.distance import Levenshtein
+    from rapidocr.ch_ppocr_rec.typings import TextRecInput
+
+    from ocr.engines.rapidocr_engine import ConcurrentRecognizer
+
+    recognizer = ocr_rapid_engine._ocr.text_rec
+    assert isinstance(recognizer, ConcurrentRecognizer)  # the fast preset's recogniser
+    crops, truth = _sample_line_crops()
+    solo = ConcurrentRecognizer(recognizer.model_path, workers=1)
+    many_workers = ConcurrentRecognizer(recognizer.model_path, workers=3)
+    one = solo(TextRecInput(img=crops, return_word_box=True))
+    many = many_workers(TextRecInput(img=crops, return_word_box=True))
+    assert one.txts == many.txts and one.scores == many.scores
+    assert [w.word_cols for w in one.word_results] == [w.word_cols for w in many.word_results]
+    # In the crops' order, and read well despite the squeeze.
+    edits = sum(Levenshtein.distance(a, b) for a, b in zip(many.txts, truth))
+    assert edits <= 0.01 * sum(len(t) for t in truth)
+
+
+def test_concurrent_recognizer_handles_no_and_empty_crops(ocr_rapid_engine):
+    from rapidocr.ch_ppocr_rec.typings import TextRecInput
+
+    recognizer = ocr_rapid_engine._ocr.text_rec
+    assert len(recognizer(TextRecInput(img=[], return_word_box=True))) == 0
+    out = recognizer(TextRecInput(img=[np.zeros((0, 5, 3), np.uint8)], return_word_box=False))
+    assert out.txts == ("",)

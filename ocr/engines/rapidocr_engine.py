@@ -16,6 +16,7 @@ import numpy as np
 
 from layout.model import Line
 from ocr.engines.base import package_version, EngineUnavailable, as_bgr, make_line
+from ocr.gutters import cut_lines, raw_line
 
 INSTALL_HINT = "pip install 'rapidocr>=3.10,<4' onnxruntime"
 
@@ -38,65 +39,6 @@ _SHORT_OPTIONS = {
     "unclip_ratio": "Det.unclip_ratio",
     "rec_batch_num": "Rec.rec_batch_num",
 }
-
-
-# Between two CJK characters (set solid) a gap this wide, in character heights, is a
-# gutter; between Latin words, a gap wider than a justified line ever stretches.
-CJK_GUTTER = 0.45
-LATIN_GUTTER = 1.2
-# Display type (headlines) sets its words an em apart ("随感录六十四　有无相通") and
-# spans columns on purpose: it is cut only at much wider gaps.
-DISPLAY_SIZE = 1.25
-DISPLAY_GUTTER = 1.6
-
-
-def split_at_gutters(text: str, quad: list[list[float]], words: Any, body: float = 0.0) -> list[tuple[str, list[list[float]]]]:
-    """Cut one detected line where its words lie a gutter apart.
-
-    ``words`` is the engine's ``(text, score, box)`` per word or character, and
-    ``body`` the page's typical line height; without words the line stays whole.
-    """
-    if not words or len(words) < 2:
-        return [(text, quad)]
-    try:
-        items = [(str(w[0]).strip(), [float(v) for v in np.asarray(w[2]).reshape(-1, 2)[:, 0]]) for w in words if str(w[0]).strip()]
-    except (IndexError, TypeError, ValueError):
-        return [(text, quad)]
-    ys = [p[1] for p in quad]
-    size = max(1.0, max(ys) - min(ys))
-    display = body > 0 and size > DISPLAY_SIZE * body
-    pieces: list[list[tuple[str, float, float]]] = [[]]
-    prev_x1: float | None = None
-    prev_t = ""
-    for t, xs in items:
-        x0, x1 = min(xs), max(xs)
-        if prev_x1 is not None:
-            cjk = _is_cjk(prev_t[-1:]) and _is_cjk(t[:1])
-            limit = DISPLAY_GUTTER if display else CJK_GUTTER if cjk else LATIN_GUTTER
-            if x0 - prev_x1 > limit * size:
-                pieces.append([])
-        pieces[-1].append((t, x0, x1))
-        prev_x1, prev_t = x1, t
-    if len(pieces) == 1:
-        return [(text, quad)]
-    return [(_join_words([w[0] for w in p]), _sub_quad(quad, p[0][1], p[-1][2])) for p in pieces]
-
-
-def _is_cjk(ch: str) -> bool:
-    return bool(ch) and (0x2E80 <= ord(ch) <= 0x9FFF or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF00 <= ord(ch) <= 0xFFEF)
-
-
-def _join_words(words: list[str]) -> str:
-    out = ""
-    for w in words:
-        out += w if not out or _is_cjk(out[-1]) or _is_cjk(w[:1]) else " " + w
-    return out
-
-
-def _sub_quad(quad: list[list[float]], x0: float, x1: float) -> list[list[float]]:
-    """The part of a (nearly level) line box between x0 and x1."""
-    ys = [p[1] for p in quad]
-    return [[x0, min(ys)], [x1, min(ys)], [x1, max(ys)], [x0, max(ys)]]
 
 
 def _import_rapidocr() -> Any:
@@ -150,18 +92,43 @@ def _user_params(options: dict[str, Any]) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ presets
 #
-# Measured on quick-set pages with rapidocr's defaults: recognition ~85 % of the
-# time, detection ~8 %, the orientation classifier ~3 %, the rest pre/post-processing.
+# Measured on quick-set pages with rapidocr's defaults: recognition ~75-85 % of the
+# time, detection ~15-20 %, the orientation classifier ~3 %, the rest pre/post-processing.
+# "fast" (issue 7; 2-core machine, benchmarks.engines, engines side by side in one run):
 # - The classifier looks at every line only to catch upside-down crops, which a
 #   newspaper scan almost never has; "fast" skips it and re-runs with it only when
 #   the page reads badly (see ROTATED_SCORE).
+# - Recognition runs in ConcurrentRecognizer: one line per ONNX run on one thread,
+#   one worker thread per core. Same crops, one core: a line alone costs ~20 % less
+#   CPU per pixel column than in rapidocr's padded batches of 6; on a busy machine
+#   rapidocr's two-thread convolutions were no faster than one thread. Recognition
+#   wall time 1.76x shorter over 13 pages (run alongside other jobs), same CER.
+# - No padding of short lines to 320 px (rapidocr's minimum width): ~2 % less CPU,
+#   identical text on 13 pages.
+# - Lines are read 0.75 as wide (REC_SQUEEZE): ~20-25 % less recognition CPU. 13 quick
+#   pages, edits vs unsqueezed: 0.85 +3 (6 pages), 0.8 -9, 0.75 -3, 0.7 +60; small Latin
+#   type (12 px) suffers first (en-h-009: 39 -> 51 at 0.8, 59 at 0.75, 91 at 0.7) while
+#   CJK reads unchanged down to 0.6. CER 0.0093 on 13 pages vs 0.0142 for
+#   rapidocr-defaults, whose classifier turns some upright Latin lines over.
 # - Detection runs at a resolution tied to the measured text size (see det_limit);
 #   this only matters for high-resolution scans whose text is well above ~26 px.
-# Tried and NOT adopted (2-core machine, same crops, same run): recognition batches
-# of 32 instead of 6 were 30-45 % slower on Latin pages (line widths vary, so a batch
-# pads to its widest line); int8 weights (option int8=True) were ~50 % slower with two
-# threads and only faster with one; ONNX Runtime's memory arena changed nothing; one
-# thread beat two only while other jobs loaded the machine.
+# Result, `python -m benchmarks.engines --pages 3` on a quiet machine: 14.30 -> 8.57
+# s/page (1.67x; CPU 1.73x; recognition 2.05x), CER 0.0025 -> 0.0024. Detection
+# (same model, same size in both) is now a third of "fast"'s time, which caps the
+# gain on an idle machine; with other jobs running, 13 pages went 30.0 -> 12.4 s (2.4x).
+# Tried and NOT adopted:
+# - Recognition batches of 32 instead of 6 were 30-45 % slower on Latin pages (line
+#   widths vary, so a batch pads to its widest line); even sorted by width, batches
+#   of 2, 4, 6, 12 cost ~10-30, 10-25, 25, 40 % more CPU per column than single lines.
+# - int8 weights (option int8=True) were ~50 % slower with two threads; even one line
+#   per thread they cost 5 % more CPU than fp32 and changed 232 characters on 3 pages.
+# - ONNX Runtime's memory arena, memory patterns, widths rounded to 64 px so shapes
+#   repeat, one session per worker instead of one shared: no difference.
+# - A smaller detector input (DET_TEXT_PX 18, 14, 11): detection 10-50 % faster, but
+#   line boxes come out 2-3 px taller and on close-set CJK (zh-h-001, 17 px text) 41 of
+#   296 lines no longer matched their truth line at 14 px.
+# - Detection with one thread: ~1.7x slower than two on an idle machine, faster only
+#   while other jobs load it; turning ONNX Runtime's spin-wait off changed nothing.
 PRESETS: dict[str, dict[str, Any]] = {
     "rapidocr-defaults": {},
     "fast": {
@@ -251,12 +218,12 @@ def int8_model(src: Path) -> Path | None:
     return target
 
 
-# Recognition input: PP-OCR recognisers read lines 48 px high, at least 320 px wide
-# (narrower crops are padded, as the model saw them in training).
+# Recognition input: PP-OCR recognisers read lines REC_HEIGHT px high, any width.
+# A line is scaled to that height and its width further by REC_SQUEEZE: the model
+# still reads characters drawn a quarter narrower than it was trained on, and its cost
+# grows with the width (see PRESETS for what this costs in CER and saves in time).
 REC_HEIGHT = 48
-REC_MIN_WIDTH = 320
-# Width of a line image relative to its height-scaled width (1.0 keeps the aspect).
-REC_SQUEEZE = 1.0
+REC_SQUEEZE = 0.75
 
 
 def cpu_count() -> int:
@@ -267,27 +234,27 @@ def cpu_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def rec_input(crop: np.ndarray, squeeze: float = 1.0) -> tuple[np.ndarray, float]:
-    """A line crop as the recogniser's (1, 3, 48, W) input, and its content width in heights.
+def rec_input(crop: np.ndarray, squeeze: float = 1.0) -> np.ndarray:
+    """A BGR line crop as the recogniser's (1, 3, REC_HEIGHT, W) input in [-1, 1].
 
-    The line is scaled to REC_HEIGHT (its width times ``squeeze``) and padded on the
-    right to REC_MIN_WIDTH; pixels map to [-1, 1] as in PP-OCR's training.
+    W is the crop's width at REC_HEIGHT times ``squeeze``. No padding: one line per
+    run, so nothing has to share a batch width.
     """
     h, w = crop.shape[:2]
     width = max(1, int(math.ceil(REC_HEIGHT * squeeze * w / max(h, 1))))
     scaled = cv2.resize(crop, (width, REC_HEIGHT)).astype(np.float32)
-    tensor = np.zeros((1, 3, REC_HEIGHT, max(width, REC_MIN_WIDTH)), np.float32)
-    tensor[0, :, :, :width] = scaled.transpose(2, 0, 1) / 127.5 - 1.0
-    return tensor, width / REC_HEIGHT
+    return (scaled.transpose(2, 0, 1) / 127.5 - 1.0)[np.newaxis]
 
 
 class ConcurrentRecognizer:
     """Stands in for rapidocr's TextRecognizer: one line per run, lines spread over threads.
 
     rapidocr pads batches of 6 lines and lets ONNX Runtime split each convolution over
-    the cores; on small line tensors that split costs more than it gains. Here each
-    thread runs whole lines on one core (``InferenceSession.run`` is thread-safe and
-    releases the GIL), widest lines first so the threads finish together.
+    the cores; on these small tensors the split and the padding cost more than they
+    gain, and a busy machine stalls the split's threads. Here each worker thread runs
+    whole lines on one core (``InferenceSession.run`` is thread-safe and releases the
+    GIL), widest lines first so that the workers finish together. Output is rapidocr's
+    own (same CTC decoder, same word information for its word boxes).
     """
 
     def __init__(self, model_path: str, workers: int, squeeze: float = REC_SQUEEZE) -> None:
@@ -297,40 +264,46 @@ class ConcurrentRecognizer:
         options = ort.SessionOptions()
         options.log_severity_level = 4
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = 1
+        options.intra_op_num_threads = 1  # the parallelism is across lines
         options.inter_op_num_threads = 1
-        options.enable_cpu_mem_arena = False
         self.session = ort.InferenceSession(model_path, sess_options=options, providers=["CPUExecutionProvider"])
         self._input = self.session.get_inputs()[0].name
         characters = self.session.get_modelmeta().custom_metadata_map.get("character", "")
         if not characters:
             raise EngineUnavailable(f"{model_path} carries no character list in its metadata")
         self.decoder = CTCLabelDecode(character=characters.splitlines())
+        self.model_path = model_path
         self.workers = max(1, workers)
         self.squeeze = squeeze
 
     def __call__(self, args: Any) -> Any:
+        """rapidocr's call: ``args`` is a TextRecInput, the answer a TextRecOutput."""
         from rapidocr.ch_ppocr_rec.typings import TextRecOutput
 
         started = time.perf_counter()
         crops = [args.img] if isinstance(args.img, np.ndarray) else list(args.img)
-        word_box = bool(args.return_word_box)
-        order = sorted(range(len(crops)), key=lambda i: -crops[i].shape[1] / max(crops[i].shape[0], 1))
-        results: list[Any] = [None] * len(crops)
-        with ThreadPoolExecutor(min(self.workers, max(1, len(crops)))) as pool:
-            for i, result in zip(order, pool.map(lambda i: self.read(crops[i], word_box), order)):
-                results[i] = result
-        txts = tuple(r[0] for r in results)
-        scores = tuple(r[1] for r in results)
-        words = tuple(r[2] for r in results)
+        results = self.read_all(crops, bool(args.return_word_box))
+        txts, scores, words = (tuple(column) for column in zip(*results)) if results else ((), (), ())
         return TextRecOutput(crops, txts, scores, words, time.perf_counter() - started)
 
+    def read_all(self, crops: list[np.ndarray], word_box: bool) -> list[tuple[str, float, Any]]:
+        """Every crop read, in the crops' order."""
+        order = sorted(range(len(crops)), key=lambda i: -crops[i].shape[1] / max(crops[i].shape[0], 1))
+        results: list[tuple[str, float, Any]] = [("", 0.0, None)] * len(crops)
+        if not crops:
+            return results
+        with ThreadPoolExecutor(min(self.workers, len(crops))) as pool:
+            for i, result in zip(order, pool.map(lambda i: self.read(crops[i], word_box), order)):
+                results[i] = result
+        return results
+
     def read(self, crop: np.ndarray, word_box: bool) -> tuple[str, float, Any]:
-        """(text, score, word info or None) of one line crop."""
-        tensor, content = rec_input(crop, self.squeeze)
-        preds = self.session.run(None, {self._input: tensor})[0]
-        lines, words = self.decoder(preds, word_box, wh_ratio_list=[content],
-                                    max_wh_ratio=tensor.shape[3] / REC_HEIGHT)
+        """(text, score, rapidocr's word info or None) of one line crop."""
+        if crop.size == 0:
+            return "", 0.0, None  # rapidocr drops lines read as empty
+        tensor = self.session.run(None, {self._input: rec_input(crop, self.squeeze)})[0]
+        # The whole input is the line (no padding), so its width ratio is the batch's.
+        lines, words = self.decoder(tensor, word_box, wh_ratio_list=[1.0], max_wh_ratio=1.0)
         text, score = lines[0]
         return text, score, words[0] if word_box else None
 
@@ -370,7 +343,8 @@ class RapidOCREngine:
         started = time.perf_counter()
         self._ocr = rapidocr.RapidOCR(params=params)
         if preset == "fast" and "Rec.rec_batch_num" not in params:
-            # rapidocr takes an already loaded recogniser as its own (see _load_rec_model).
+            # rapidocr uses an already loaded recogniser as its own (see _load_rec_model);
+            # "threads" bounds the recognition workers as it bounds ONNX Runtime's threads.
             workers = int(self._options.get("threads") or cpu_count())
             self._ocr.text_rec = ConcurrentRecognizer(str(params["Rec.model_path"]), workers)
         self._load_seconds = time.perf_counter() - started
@@ -452,13 +426,7 @@ def _lines_of(result: Any) -> list[Line]:
     texts = result.txts or ()
     scores = result.scores or ()
     words = getattr(result, "word_results", None) or [None] * len(texts)
-    heights = [float(np.ptp(np.asarray(q)[:, 1])) for q in boxes]
-    body = float(np.median(heights)) if heights else 1.0
-    lines: list[Line] = []
-    for quad, text, score, word in zip(boxes, texts, scores, words):
-        if not str(text).strip():
-            continue
-        quad_list = np.asarray(quad).tolist()
-        for piece_text, piece_quad in split_at_gutters(str(text), quad_list, word, body):
-            lines.append(make_line(len(lines), piece_text, piece_quad, score))
-    return lines
+    # Lines the detector ran across a gutter are cut back into their columns, from the
+    # word (or character) boxes and the column edges of the whole page.
+    raw = [raw_line(str(t), q, float(s), w) for q, t, s, w in zip(boxes, texts, scores, words) if str(t).strip()]
+    return [make_line(k, text, quad, score) for k, (text, quad, score) in enumerate(cut_lines(raw))]
