@@ -25,14 +25,16 @@ _JUMP = re.compile(
 
 
 def is_cjk(ch: str) -> bool:
-    code = ord(ch)
+    """Is the (first) character CJK: ideographs, kana, hangul, CJK punctuation, full-width
+    forms. The one test every module uses (readers, engines, stitching)."""
+    if not ch:
+        return False
+    code = ord(ch[0])
     return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0x3040 <= code <= 0x30FF
-        or 0xF900 <= code <= 0xFAFF
-        or 0x3000 <= code <= 0x303F
-        or 0xFF00 <= code <= 0xFFEF
+        0x2E80 <= code <= 0x9FFF  # radicals, CJK punctuation, kana, ideographs
+        or 0xAC00 <= code <= 0xD7AF  # hangul
+        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
+        or 0xFF00 <= code <= 0xFFEF  # full-width forms
     )
 
 

@@ -21,6 +21,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from layout.continuity import is_cjk
+
 Quad = list[list[float]]
 
 # Between two CJK characters (set solid) a gap this wide, in character heights, is a
@@ -109,7 +111,7 @@ def _gap_cuts(ln: RawLine, body: float) -> set[int]:
     cuts: set[int] = set()
     for k in range(1, len(ln.words)):
         prev, cur = ln.words[k - 1], ln.words[k]
-        cjk = _is_cjk(prev.text[-1:]) and _is_cjk(cur.text[:1])
+        cjk = is_cjk(prev.text[-1:]) and is_cjk(cur.text[:1])
         limit = DISPLAY_GUTTER if display else CJK_GUTTER if cjk else LATIN_GUTTER
         if cur.lo - prev.hi > limit * ln.size:
             cuts.add(k)
@@ -182,12 +184,8 @@ def _sub_quad(ln: RawLine, lo: float, hi: float) -> Quad:
     return [[lo, min(ys)], [hi, min(ys)], [hi, max(ys)], [lo, max(ys)]]
 
 
-def _is_cjk(ch: str) -> bool:
-    return bool(ch) and (0x2E80 <= ord(ch) <= 0x9FFF or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF00 <= ord(ch) <= 0xFFEF)
-
-
 def _join(words: list[str]) -> str:
     out = ""
     for w in words:
-        out += w if not out or _is_cjk(out[-1]) or _is_cjk(w[:1]) else " " + w
+        out += w if not out or is_cjk(out[-1]) or is_cjk(w[:1]) else " " + w
     return out

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
+from layout.continuity import is_cjk
 from layout.model import Line, Page, Provenance, Separator
 from ocr.engines.base import Engine
 from ocr.images import ocr_page
@@ -525,19 +526,6 @@ def _strip_spaces(chars: list[Char]) -> list[Char]:
     while end > start and chars[end - 1].is_space:
         end -= 1
     return chars[start:end]
-
-
-def is_cjk(ch: str) -> bool:
-    if not ch:
-        return False
-    code = ord(ch[0])
-    return (
-        0x2E80 <= code <= 0x9FFF  # radicals, kana, CJK punctuation, ideographs
-        or 0xAC00 <= code <= 0xD7AF  # hangul
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFF00 <= code <= 0xFFEF  # full-width forms
-        or 0x20000 <= code <= 0x2FFFF
-    )
 
 
 def _row_text(chars: Sequence[Char]) -> str:

@@ -7,6 +7,7 @@ from typing import Any, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
+from layout.continuity import is_cjk
 from layout.model import Box, Line, Point
 
 
@@ -60,12 +61,8 @@ def is_vertical_box(width: float, height: float, text: str) -> bool:
     of n characters is often only ~0.7 n box widths long.
     """
     chars = len(text.replace(" ", ""))
-    per_char = 0.5 if any(_is_cjk(ch) for ch in text) else 0.8
+    per_char = 0.5 if any(is_cjk(ch) for ch in text) else 0.8
     return chars >= 2 and height > 1.5 * width and height > per_char * chars * width
-
-
-def _is_cjk(ch: str) -> bool:
-    return 0x3000 <= ord(ch) <= 0x9FFF or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF00 <= ord(ch) <= 0xFFEF
 
 
 def make_line(index: int, text: str, quad: Sequence[Point], confidence: float | None) -> Line:

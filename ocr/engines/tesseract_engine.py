@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from layout.continuity import is_cjk
 from layout.model import Line
 from ocr.engines.base import EngineUnavailable, is_vertical_box
 
@@ -97,16 +98,11 @@ def _join_words(words: list[str]) -> str:
     """Latin words get spaces; CJK characters (which Tesseract splits) do not."""
     out = words[0]
     for word in words[1:]:
-        if _is_cjk(out[-1]) and _is_cjk(word[0]):
+        if is_cjk(out[-1]) and is_cjk(word[0]):
             out += word
         else:
             out += " " + word
     return out
-
-
-def _is_cjk(ch: str) -> bool:
-    code = ord(ch)
-    return 0x3000 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
 
 
 def _lines_from_data(data: dict[str, list[Any]]) -> list[Line]:
