@@ -105,18 +105,14 @@ def _user_params(options: dict[str, Any]) -> dict[str, Any]:
 #   wall time 1.76x shorter over 13 pages (run alongside other jobs), same CER.
 # - No padding of short lines to 320 px (rapidocr's minimum width): ~2 % less CPU,
 #   identical text on 13 pages.
-# - Lines are read 0.75 as wide (REC_SQUEEZE): ~20-25 % less recognition CPU. 13 quick
-#   pages, edits vs unsqueezed: 0.85 +3 (6 pages), 0.8 -9, 0.75 -3, 0.7 +60; small Latin
-#   type (12 px) suffers first (en-h-009: 39 -> 51 at 0.8, 59 at 0.75, 91 at 0.7) while
-#   CJK reads unchanged down to 0.6. CER 0.0093 on 13 pages vs 0.0142 for
-#   rapidocr-defaults, whose classifier turns some upright Latin lines over.
 # - Detection runs at a resolution tied to the measured text size (see det_limit);
 #   this only matters for high-resolution scans whose text is well above ~26 px.
-# Result, `python -m benchmarks.engines --pages 3` on a quiet machine: 14.30 -> 8.57
-# s/page (1.67x; CPU 1.73x; recognition 2.05x), CER 0.0025 -> 0.0024. Detection
-# (same model, same size in both) is now a third of "fast"'s time, which caps the
-# gain on an idle machine; with other jobs running, 13 pages went 30.0 -> 12.4 s (2.4x).
 # Tried and NOT adopted:
+# - Reading lines narrower (REC_SQUEEZE 0.75): ~20-25 % less recognition CPU at the
+#   same CER (13 quick pages, edits vs unsqueezed: 0.8 -9, 0.75 -3, 0.7 +60), but the
+#   character boxes come out coarser and lines run across gutters are no longer cut:
+#   zh-v-002's scan fell from BLEU-4 0.942 to 0.743 in the benchmark, en-h-010's line
+#   recall from 0.971 to 0.908. Layout needs the boxes more than OCR needs the time.
 # - Recognition batches of 32 instead of 6 were 30-45 % slower on Latin pages (line
 #   widths vary, so a batch pads to its widest line); even sorted by width, batches
 #   of 2, 4, 6, 12 cost ~10-30, 10-25, 25, 40 % more CPU per column than single lines.
@@ -219,11 +215,10 @@ def int8_model(src: Path) -> Path | None:
 
 
 # Recognition input: PP-OCR recognisers read lines REC_HEIGHT px high, any width.
-# A line is scaled to that height and its width further by REC_SQUEEZE: the model
-# still reads characters drawn a quarter narrower than it was trained on, and its cost
-# grows with the width (see PRESETS for what this costs in CER and saves in time).
+# A line is scaled to that height and its width further by REC_SQUEEZE (1.0 keeps the
+# aspect; see PRESETS for what squeezing saved and why it is not used).
 REC_HEIGHT = 48
-REC_SQUEEZE = 0.75
+REC_SQUEEZE = 1.0
 
 
 def cpu_count() -> int:
