@@ -126,7 +126,7 @@ def _role(text: str, rel_size: float, n_lines: int, limits: tuple[float, float, 
         return "subheadline"
     if rel_size <= caption and n_lines <= 3:
         return "caption"
-    if n_lines <= 2 and len(stripped) <= 60 and _BYLINE.search(stripped):
+    if n_lines <= 2 and len(stripped) <= 60 * n_lines and _BYLINE.search(stripped):
         return "byline"
     if n_lines == 1 and _DATELINE.search(stripped):
         return "dateline"
