@@ -42,6 +42,8 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
     roles = [_role(t, s / body, len(grp), limits) for t, s, grp in zip(text, sizes, groups)]
     roles = [_heavy_role(r, grp, frame, sz / body >= limits[0]) for r, grp, sz in zip(roles, groups, sizes)]
     roles = _centred_heads(roles, boxes, [len(grp) for grp in groups], body)
+    if not frame.precise:
+        roles = _flowing_heads(roles, boxes, [len(grp) for grp in groups], body, frame)
     return _page_furniture(roles, boxes, text, body, [len(grp) for grp in groups])
 
 
@@ -60,6 +62,44 @@ def _heavy_role(role: str, grp: list[int], frame: Frame, headline_size: bool) ->
     if headline_size and len(grp) <= 2 * HEADLINE_LINES:
         return "headline"
     return "subheadline" if len(grp) <= HEAVY_LINES else role
+
+
+FLOW_GAP = 0.5  # white space between lines of running text, in text sizes, at most
+FULL_WIDTH = 0.9  # share of its column's width a justified line fills
+
+
+def _flowing_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body: float, frame: Frame) -> list[str]:
+    """A measured "head" of one or two lines that runs the full width of its column, with running
+    text set solid above and below it and no rule between, is a text line that measured
+    tall (OCR boxes vary by a third in height): every head has white space around it."""
+    out = list(roles)
+    rules = [sep for sep, kind in frame.separators if kind == "horizontal"]
+    for i, role in enumerate(roles):
+        if role not in ("headline", "subheadline") or n_lines[i] > 2:
+            continue
+        above, below = _neighbour(i, boxes, below=False), _neighbour(i, boxes, below=True)
+        if above is None or below is None or any(roles[k] != "body" or n_lines[k] < 3 for k in (above, below)):
+            continue
+        b, a, c = boxes[i], boxes[above], boxes[below]
+        solid = b[1] - a[3] < FLOW_GAP * body and c[1] - b[3] < FLOW_GAP * body
+        full = g.width(b) >= FULL_WIDTH * max(g.width(a), g.width(c))
+        ruled = any(a[3] - body <= (r[1] + r[3]) / 2 <= c[1] + body and g.x_overlap(r, b) > 0 for r in rules)
+        if solid and full and not ruled:
+            out[i] = "body"
+    return out
+
+
+def _neighbour(i: int, boxes: list[Box], below: bool) -> int | None:
+    """The nearest block straight above (or below) block i, under most of its width."""
+    x0, y0, x1, y1 = boxes[i]
+    best, dist = None, float("inf")
+    for j, b in enumerate(boxes):
+        if j == i or min(x1, b[2]) - max(x0, b[0]) < 0.5 * (x1 - x0):
+            continue
+        d = b[1] - y1 if below else y0 - b[3]
+        if d >= -0.5 * (y1 - y0) and d < dist:
+            best, dist = j, d
+    return best
 
 
 def _centred_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body: float) -> list[str]:

@@ -151,3 +151,20 @@ def test_a_wide_white_strip_splits_the_page_into_sides_read_one_after_the_other(
     boxes = [(0, 0, 40, 100), (50, 0, 90, 100), (300, 0, 340, 100), (350, 0, 390, 60)]
     assert split_wide_gaps(boxes, 4 * 14.0) == [[0, 1], [2, 3]]
     assert split_wide_gaps(boxes, 300.0) == [[0, 1, 2, 3]]
+
+
+def test_a_line_measured_tall_inside_running_text_opens_no_article():
+    # The OCR box of the fourth line came out tall (upper case = headline size here), but
+    # it runs the full column width with text set solid above and below: still text.
+    page = page_from_ascii("""
+aaaaaaaaaaaa
+aaaaaaaaaaaa
+aaaaaaaaaaaa
+AAAAAAAAAAAA
+aaaaaaaaaaaa
+aaaaaaaaaaaa
+aaaaaaaaaaaa
+""")
+    result = reconstruct(page)
+    assert len(result.articles) == 1
+    assert [b.role for b in result.blocks if b.role in ("headline", "subheadline")] == []
