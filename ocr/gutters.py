@@ -38,6 +38,13 @@ DISPLAY_GUTTER = 1.6
 # heights above or below) start a word after such a gap, or start outright, while at
 # most half as many lines run across that x, begins a column.
 START_GAP = 0.35
+# A justified line stretches its word spaces alike: a gap this many times the widest of
+# the UNEVEN_WORDS spaces on each side of it, and at least UNEVEN_MIN line heights, is
+# no word space but a gutter (a paragraph indented just after the gutter hides the
+# column's edge from the alignment test).
+UNEVEN_RATIO = 1.8
+UNEVEN_WORDS = 3
+UNEVEN_MIN = 0.6
 START_TOL = 0.2
 COLUMN_STARTS = 3
 COLUMN_REACH = 15.0
@@ -108,14 +115,25 @@ def cut_lines(lines: Sequence[RawLine]) -> list[tuple[str, Quad, float]]:
 def _gap_cuts(ln: RawLine, body: float) -> set[int]:
     """Indices k where a gutter lies between words k-1 and k (a too-wide gap)."""
     display = body > 0 and ln.size > DISPLAY_SIZE * body and not ln.vertical
+    gaps = [(cur.lo - prev.hi) / ln.size for prev, cur in zip(ln.words, ln.words[1:])]
     cuts: set[int] = set()
     for k in range(1, len(ln.words)):
         prev, cur = ln.words[k - 1], ln.words[k]
         cjk = is_cjk(prev.text[-1:]) and is_cjk(cur.text[:1])
         limit = DISPLAY_GUTTER if display else CJK_GUTTER if cjk else LATIN_GUTTER
-        if cur.lo - prev.hi > limit * ln.size:
+        if gaps[k - 1] > limit or (not display and _uneven(gaps, k - 1)):
             cuts.add(k)
     return cuts
+
+
+def _uneven(gaps: list[float], k: int) -> bool:
+    """Is gap k much wider than the word spaces on both sides of it?"""
+    if gaps[k] < UNEVEN_MIN:
+        return False
+    left, right = gaps[max(0, k - UNEVEN_WORDS):k], gaps[k + 1:k + 1 + UNEVEN_WORDS]
+    if len(left) + len(right) < 2:
+        return False
+    return gaps[k] > UNEVEN_RATIO * max(left + right)
 
 
 @dataclass(frozen=True)

@@ -76,3 +76,18 @@ def test_raw_line_reads_engine_words_along_the_line_direction() -> None:
     # Malformed word boxes: the line is kept whole rather than guessed at.
     broken = raw_line("x y", [[0, 0], [50, 0], [50, 20], [0, 20]], 0.9, [("x", 0.9, None)])
     assert broken.words == () and cut_lines([broken])[0][0] == "x y"
+
+
+def test_a_gap_far_wider_than_the_word_spaces_around_it_is_cut():
+    # One line, two columns: the right one starts with a paragraph indent, so no other
+    # line starts where its first word does; the gap (1.1 line heights) is under the
+    # width rule but five times the line's word spaces.
+    words = justified(0, 0, [40, 30, 50], 4.0) + justified(0, 128 + 22, [30, 44, 28], 4.0)
+    out = cut_lines([line(words, 0.0)])
+    assert [t for t, _, _ in out] == ["w0 w1 w2", "w0 w1 w2"]
+
+
+def test_a_loosely_justified_line_is_not_cut():
+    # Few words stretched across the column: wide spaces, but all alike.
+    out = cut_lines([line(justified(0, 0, [40, 30, 50], 24.0), 0.0)])
+    assert len(out) == 1
