@@ -44,10 +44,15 @@ def group_lines(page: Page, frame: Frame, params: BlockParams = BlockParams()) -
     order = sorted(range(len(page.lines)), key=lambda i: (frame.boxes[i][1], frame.boxes[i][0]))
     groups: list[_Group] = []
     open_groups: list[_Group] = []  # groups still accepting lines
+    pruned_at = -float("inf")
     for i in order:
         box = frame.boxes[i]
-        # Groups whose last line ended far above this line can take no more lines.
-        open_groups = [grp for grp in open_groups if box[1] - grp.bottom <= 3 * frame.size]
+        # Groups whose last line ended far above this line can take no more lines (_fit
+        # would refuse them anyway); dropping them once per text size down the page keeps
+        # the list short without rebuilding it for every line.
+        if box[1] - pruned_at > frame.size:
+            open_groups = [grp for grp in open_groups if box[1] - grp.bottom <= 3 * frame.size]
+            pruned_at = box[1]
         target = _find_group(i, open_groups, frame, params)
         if target is None:
             target = _Group([], box)

@@ -82,13 +82,19 @@ def ends_with_sign_off(text: str) -> bool:
     return bool(_SIGN_OFF.search(text.rstrip()))
 
 
+_CLOSERS = frozenset(_OPENERS.values())
+_BRACKET_CHARS = frozenset(_OPENERS) | _CLOSERS
+
+
 def open_brackets(text: str) -> int:
     """How many quotes/brackets ``text`` opens and does not close."""
+    if not _BRACKET_CHARS.intersection(text):
+        return 0  # most lines hold no bracket or quote at all
     depth = 0
     for ch in text:
         if ch in _OPENERS:
             depth += 1
-        elif ch in _OPENERS.values() and depth > 0:
+        elif ch in _CLOSERS and depth > 0:
             depth -= 1
     return depth
 
