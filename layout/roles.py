@@ -185,7 +185,12 @@ def _page_furniture(roles: list[str], boxes: list[Box], text: list[str], body: f
         rest = [k for k in range(len(boxes)) if k not in row]
         if not rest or any(n_lines[k] != 1 for k in row) or (not top and any(roles[k] == "headline" for k in row)):
             continue
-        if not any(_furniture_like(text[k], boxes[k], body) and roles[k] != "headline" for k in row):
+        small = [k for k in row if _furniture_like(text[k], boxes[k], body)]
+        numbered = [k for k in row if _furniture_like(text[k], boxes[k], body, tall=FURNITURE_ROW_TALL)]
+        # One small numbered block (a folio beside the paper's name), or several numbered
+        # blocks even where OCR boxed them tall (issue number, year and date across the
+        # top of a historic front page).
+        if not any(roles[k] != "headline" for k in small) and len(numbered) < 2:
             continue
         if top:
             gap = min(boxes[j][1] for j in rest) - max(boxes[k][3] for k in row)
@@ -204,8 +209,12 @@ def _edge_row(boxes: list[Box], top: bool) -> list[int]:
     return [k for k, b in enumerate(boxes) if y0 <= (b[1] + b[3]) / 2 <= y1]
 
 
-def _furniture_like(text: str, box: Box, body: float) -> bool:
-    return any(ch.isdigit() for ch in text) and g.height(box) < 1.6 * body and len(text) <= 120
+FURNITURE_TALL = 1.6  # a page header's numbers are set small: at most this many sizes high
+FURNITURE_ROW_TALL = 2.0  # ... or this, where several numbered blocks share the row
+
+
+def _furniture_like(text: str, box: Box, body: float, tall: float = FURNITURE_TALL) -> bool:
+    return any(ch.isdigit() for ch in text) and g.height(box) < tall * body and len(text) <= 120
 
 
 def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_lines: list[int], sizes: list[float]) -> list[str]:

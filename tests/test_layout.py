@@ -168,3 +168,17 @@ aaaaaaaaaaaa
     result = reconstruct(page)
     assert len(result.articles) == 1
     assert [b.role for b in result.blocks if b.role in ("headline", "subheadline")] == []
+
+
+def test_numbered_items_across_the_top_are_the_page_header_even_boxed_tall():
+    # Issue number, volume and date across the top of a historic front page; OCR boxed
+    # them 1.7 text sizes tall, which alone would make them headlines.
+    top = [Line("h0", "Nr. 308 Zweites Abendblatt", (0, 0, 300, 24), height=24.0),
+           Line("h1", "129. Jahrgang", (400, 0, 600, 24), height=24.0),
+           Line("h2", "5. November 1908", (700, 0, 1000, 24), height=24.0)]
+    body = [Line(f"b{c}{r}", f"text {c} {r}", (c * 340, 60 + r * 20, c * 340 + 320, 74 + r * 20), height=14.0)
+            for c in range(3) for r in range(10)]
+    result = reconstruct(Page(width=1000, height=300, lines=tuple(top + body)))
+    roles = {b.line_ids[0]: b.role for b in result.blocks}
+    assert [roles[k] for k in ("h0", "h1", "h2")] == ["header"] * 3
+    assert result.ordered_line_ids()[:3] == ["h0", "h1", "h2"]
