@@ -35,6 +35,7 @@ def is_cjk(ch: str) -> bool:
         or 0xAC00 <= code <= 0xD7AF  # hangul
         or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
         or 0xFF00 <= code <= 0xFFEF  # full-width forms
+        or 0x20000 <= code <= 0x2FFFF  # supplementary ideographs (extensions B and on)
     )
 
 

@@ -182,3 +182,11 @@ def test_numbered_items_across_the_top_are_the_page_header_even_boxed_tall():
     roles = {b.line_ids[0]: b.role for b in result.blocks}
     assert [roles[k] for k in ("h0", "h1", "h2")] == ["header"] * 3
     assert result.ordered_line_ids()[:3] == ["h0", "h1", "h2"]
+
+
+def test_one_cjk_test_covers_every_script_the_readers_meet():
+    from layout.continuity import is_cjk
+
+    for ch in ("字", "か", "한", "，", "Ａ", "⺀", "\U00020000"):  # ext. B ideographs too
+        assert is_cjk(ch), ch
+    assert not any(is_cjk(ch) for ch in ("a", "1", "é", ""))
