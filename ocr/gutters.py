@@ -38,16 +38,16 @@ DISPLAY_GUTTER = 1.6
 # heights above or below) start a word after such a gap, or start outright, while at
 # most half as many lines run across that x, begins a column.
 START_GAP = 0.35
-# A justified line stretches its word spaces alike: a gap this many times the widest of
-# the UNEVEN_WORDS spaces on each side of it, and at least UNEVEN_MIN line heights, is
-# no word space but a gutter (a paragraph indented just after the gutter hides the
-# column's edge from the alignment test).
-UNEVEN_RATIO = 1.8
-UNEVEN_WORDS = 3
-UNEVEN_MIN = 0.6
 START_TOL = 0.2
 COLUMN_STARTS = 3
 COLUMN_REACH = 15.0
+# A justified line stretches its word spaces alike: a gap this many times the widest of
+# the UNEVEN_WORDS spaces on each side of it, and more than UNEVEN_MIN line heights, is
+# no word space but a gutter (a paragraph indented just after the gutter hides the
+# column's edge from the alignment test). The PDF reader uses the same test.
+UNEVEN_RATIO = 1.8
+UNEVEN_WORDS = 3
+UNEVEN_MIN = 0.6
 
 
 @dataclass(frozen=True)
@@ -105,35 +105,40 @@ def cut_lines(lines: Sequence[RawLine]) -> list[tuple[str, Quad, float]]:
     starts = _column_starts([ln for ln in lines if not ln.vertical])
     out: list[tuple[str, Quad, float]] = []
     for ln in lines:
-        # Display type spans columns on purpose; its words may start over a column edge.
-        aligned = not ln.vertical and not (body > 0 and ln.size > DISPLAY_SIZE * body)
-        cuts = _gap_cuts(ln, body) | (_start_cuts(ln, starts) if aligned else set())
+        # Display type spans columns on purpose: it is cut only at much wider gaps, and
+        # its words may start over a column edge.
+        display = not ln.vertical and body > 0 and ln.size > DISPLAY_SIZE * body
+        cuts = _gap_cuts(ln, display)
+        if not ln.vertical and not display:
+            cuts |= _start_cuts(ln, starts)
         out.extend(_pieces(ln, sorted(cuts)))
     return out
 
 
-def _gap_cuts(ln: RawLine, body: float) -> set[int]:
+def _gap_cuts(ln: RawLine, display: bool) -> set[int]:
     """Indices k where a gutter lies between words k-1 and k (a too-wide gap)."""
-    display = body > 0 and ln.size > DISPLAY_SIZE * body and not ln.vertical
     gaps = [(cur.lo - prev.hi) / ln.size for prev, cur in zip(ln.words, ln.words[1:])]
     cuts: set[int] = set()
     for k in range(1, len(ln.words)):
         prev, cur = ln.words[k - 1], ln.words[k]
         cjk = is_cjk(prev.text[-1:]) and is_cjk(cur.text[:1])
         limit = DISPLAY_GUTTER if display else CJK_GUTTER if cjk else LATIN_GUTTER
-        if gaps[k - 1] > limit or (not display and _uneven(gaps, k - 1)):
+        if gaps[k - 1] > limit or (not display and uneven_gap(gaps, k - 1, UNEVEN_MIN)):
             cuts.add(k)
     return cuts
 
 
-def _uneven(gaps: list[float], k: int) -> bool:
-    """Is gap k much wider than the word spaces on both sides of it?"""
-    if gaps[k] < UNEVEN_MIN:
+def uneven_gap(spaces: Sequence[float], k: int, floor: float) -> bool:
+    """Is word space k, wider than ``floor``, much wider than those on both sides of it?
+
+    ``spaces`` are one line's word spaces in order, in text sizes.
+    """
+    if spaces[k] <= floor:
         return False
-    left, right = gaps[max(0, k - UNEVEN_WORDS):k], gaps[k + 1:k + 1 + UNEVEN_WORDS]
+    left, right = spaces[max(0, k - UNEVEN_WORDS):k], spaces[k + 1:k + 1 + UNEVEN_WORDS]
     if len(left) + len(right) < 2:
         return False
-    return gaps[k] > UNEVEN_RATIO * max(left + right)
+    return spaces[k] > UNEVEN_RATIO * max([*left, *right])
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,7 @@ def _column_starts(lines: Sequence[RawLine]) -> _Starts:
     ys: list[float] = []
     ids: list[int] = []
     spans: list[tuple[float, float, float, int]] = []
-    for i, ln in enumerate(lines):
+    for ln in lines:
         for k, w in enumerate(ln.words):
             spans.append((w.lo, w.hi, ln.across, id(ln)))
             if k == 0 or w.lo - ln.words[k - 1].hi >= START_GAP * ln.size:

@@ -8,9 +8,8 @@ size ("em") of the characters involved.
 from __future__ import annotations
 
 import bisect
-import re
 import dataclasses
-
+import re
 import statistics
 import time
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import numpy as np
 from layout.continuity import is_cjk
 from layout.model import Line, Page, Provenance, Separator
 from ocr.engines.base import Engine
+from ocr.gutters import uneven_gap
 from ocr.images import ocr_page
 from ocr.loaded import InputError, LoadedPage
 
@@ -43,21 +43,19 @@ ALIGN_ROWS = 3
 ALIGN_REACH_EM = 3.0
 # A column's lines all start at its left edge: a word after such a gap that starts
 # where at least COLUMN_STARTS other rows (within COLUMN_REACH_EM) start a segment,
-# within START_TOL_EM, and where few rows run across, starts a column. This finds gutters the blank-strip test
-# misses, beside short or missing neighbour rows (a paragraph's last line, a
-# column's first line under a headline).
+# within START_TOL_EM, and where few rows run across, starts a column. This finds
+# gutters the blank-strip test misses, beside short or missing neighbour rows (a
+# paragraph's last line, a column's first line under a headline).
 COLUMN_STARTS = 3
 COLUMN_REACH_EM = 12.0
 START_TOL_EM = 0.15
 # Glyphs this much larger than their neighbour across a visible gap are another text
 # element (a headline beside a body line on the same baseline), never one line.
-# A justified line stretches all its word spaces alike: a gap this many times wider
-# than the word spaces on both sides of it (UNEVEN_WORDS of them looked at) is no word
-# space but a gutter, even where no other row confirms it (a one-line column).
-UNEVEN_RATIO = 1.8
-UNEVEN_WORDS = 3
 SIZE_BREAK_RATIO = 1.25
 SIZE_BREAK_GAP_EM = 0.25
+# A word space far wider than those on both sides of it (ocr.gutters.uneven_gap) and
+# wider than ALIGNED_GAP_EM is a gutter, even where no other row confirms it (a
+# one-line column).
 # Two chars are on one baseline if their bottoms differ by less than this (em).
 BASELINE_EM = 0.3
 # Vertical text: stacked chars whose centres differ by less than this (em) share a
@@ -371,19 +369,12 @@ def _split_row(row: Sequence[Char], rules: Sequence[Separator], gutter: GutterTe
 
 
 def _uneven_gaps(glyphs: Sequence[Char]) -> set[int]:
-    """ids of glyphs after a gap much wider than the word spaces on both sides of it."""
+    """ids of glyphs after a word space much wider than those on both sides of it
+    (gaps narrower than WORD_GAP_EM are kerning, not word spaces)."""
     gaps = [(c.x0 - p.x1) / max(p.size, c.size) for p, c in zip(glyphs, glyphs[1:])]
     words = [k for k, g in enumerate(gaps) if g > WORD_GAP_EM]
-    out: set[int] = set()
-    for n, k in enumerate(words):
-        if gaps[k] <= ALIGNED_GAP_EM:
-            continue
-        left = [gaps[j] for j in words[max(0, n - UNEVEN_WORDS):n]]
-        right = [gaps[j] for j in words[n + 1:n + 1 + UNEVEN_WORDS]]
-        sides = [max(side) for side in (left, right) if side]
-        if len(left) + len(right) >= 2 and sides and gaps[k] > UNEVEN_RATIO * max(sides):
-            out.add(id(glyphs[k + 1]))
-    return out
+    spaces = [gaps[k] for k in words]
+    return {id(glyphs[k + 1]) for n, k in enumerate(words) if uneven_gap(spaces, n, ALIGNED_GAP_EM)}
 
 
 STREAM_REACH = 40  # chars: how far in the content stream one text run reaches
