@@ -117,10 +117,12 @@ def _find_group(i: int, open_groups: list[_Group], frame: Frame, params: BlockPa
 
 def _fit(box: Box, last: Box, size: float, group_size: float, grp: _Group, frame: Frame, params: BlockParams,
          bold: bool | None = None) -> float | None:
-    """The gap from the group's last line to ``box`` if the line may join, else None."""
+    """The gap from the group's last line to ``box`` if the line may join, else None.
+
+    The caller has already passed over groups in other columns (their spans and the
+    line's do not overlap): that cheap test rejects most groups before this call.
+    """
     span = grp.span
-    if box[0] > span[2] or box[2] < span[0]:
-        return None  # another column: the cheap test first, it rejects most groups
     ratio = max(size, group_size) / max(1e-6, min(size, group_size))
     if ratio > (PRECISE_SIZE_RATIO if frame.precise else params.size_ratio):
         return None

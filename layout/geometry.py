@@ -79,10 +79,8 @@ def iou(a: Box, b: Box) -> float:
     return inter / total if total > 0 else 0.0
 
 
-
 def scale_box(b: Box, s: float) -> Box:
     return (b[0] * s, b[1] * s, b[2] * s, b[3] * s)
-
 
 
 def rotate_point(p: Point, origin: Point, degrees: float) -> Point:

@@ -31,20 +31,20 @@ _BYLINE = re.compile(
 _DATELINE = re.compile(r"^\s*[（(]?\s*(新华社|中新社|本报)[^）)]{0,14}电[）)]?\s*$")
 
 
-
 def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]:
     sizes = [g.median_or((frame.sizes[i] for i in grp), frame.size) for grp in groups]
     weights = [sum(len(page.lines[i].text) for i in grp) for grp in groups]
     body = _text_size(sizes, weights, frame.size)
     boxes = [g.union(frame.boxes[i] for i in grp) for grp in groups]
     text = [" ".join(page.lines[i].text for i in grp) for grp in groups]
+    n_lines = [len(grp) for grp in groups]
     limits = PRECISE if frame.precise else MEASURED
-    roles = [_role(t, s / body, len(grp), limits) for t, s, grp in zip(text, sizes, groups)]
+    roles = [_role(t, s / body, n, limits) for t, s, n in zip(text, sizes, n_lines)]
     roles = [_heavy_role(r, grp, frame, sz / body >= limits[0]) for r, grp, sz in zip(roles, groups, sizes)]
-    roles = _centred_heads(roles, boxes, [len(grp) for grp in groups], body)
+    roles = _centred_heads(roles, boxes, n_lines, body)
     if not frame.precise:
-        roles = _flowing_heads(roles, boxes, [len(grp) for grp in groups], body, frame)
-    return _page_furniture(roles, boxes, text, body, [len(grp) for grp in groups])
+        roles = _flowing_heads(roles, boxes, n_lines, body, frame)
+    return _page_furniture(roles, boxes, text, body, n_lines)
 
 
 HEAVY_LINES = 4  # a short block set heavier than the text is a head of some kind
@@ -69,9 +69,10 @@ FULL_WIDTH = 0.9  # share of its column's width a justified line fills
 
 
 def _flowing_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body: float, frame: Frame) -> list[str]:
-    """A measured "head" of one or two lines that runs the full width of its column, with running
-    text set solid above and below it and no rule between, is a text line that measured
-    tall (OCR boxes vary by a third in height): every head has white space around it."""
+    """A measured "head" of one or two lines that runs the full width of its column,
+    with running text set solid above and below it and no rule between, is text that
+    measured tall (OCR boxes vary by a third in height): every head has white space
+    around it."""
     out = list(roles)
     rules = [sep for sep, kind in frame.separators if kind == "horizontal"]
     for i, role in enumerate(roles):
