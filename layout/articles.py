@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 Grouping = Callable[[Sequence[str]], list[list[int]]]
 
 HEAD_ROLES = ("headline", "subheadline", "byline", "dateline")
-NO_ARTICLE = ("header", "footer", "picture")
+NO_ARTICLE = ("header", "footer", "masthead", "picture")
 
 
 def by_headlines(roles: Sequence[str]) -> list[list[int]]:

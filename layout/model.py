@@ -38,6 +38,7 @@ ROLES = (
     "jump",
     "header",
     "footer",
+    "masthead",
     "picture",
     "other",
 )

@@ -202,7 +202,44 @@ def _module_order(boxes: Sequence[Box], roles: Sequence[str], separators: Sequen
     foot = sorted((i for i, r in enumerate(roles) if r == "footer"), key=lambda i: boxes[i][0])
     rest = [i for i, r in enumerate(roles) if r not in ("header", "footer")]
     inner = _modules_in_order([boxes[i] for i in rest], [roles[i] for i in rest], separators, size)
-    return head + [rest[j] for j in inner] + foot
+    return head + masthead_first([rest[j] for j in inner], boxes, roles, size) + foot
+
+
+def masthead_first(order: list[int], boxes: Sequence[Box], roles: Sequence[str], size: float) -> list[int]:
+    """The masthead is read before the ears beside it, and its band before what lies under.
+
+    Among the blocks over the columns the masthead heads (half of each block at least), the
+    places they hold in ``order`` are dealt out again: blocks above the masthead first,
+    then the masthead, the blocks beside it (ears, date lines), and the rest below,
+    each group in its own order. Blocks elsewhere (the other page of a spread) keep
+    their places::
+
+        Abonnement   Königlich Preußischer   Alle Post-     ->  the title, then the
+        1 Thlr.      STAATS-   ANZEIGER.     Anstalten          ears, then No 244.
+        No 244.
+    """
+    mast = [i for i in order if roles[i] == "masthead"]
+    if not mast:
+        return order
+    band = _masthead_band(_union([boxes[i] for i in mast]), [boxes[i] for i in order], size)
+
+    def group(i: int) -> int | None:
+        b = boxes[i]
+        if roles[i] == "masthead":
+            return 1
+        if min(b[2], band[2]) - max(b[0], band[0]) < 0.5 * (b[2] - b[0]):
+            return None
+        if b[3] <= band[1]:
+            return 0
+        return 2 if (b[1] + b[3]) / 2.0 <= band[3] else 3
+
+    groups = {i: group(i) for i in order}
+    slots = [p for p, i in enumerate(order) if groups[i] is not None]
+    dealt = sorted((i for i in order if groups[i] is not None), key=lambda i: groups[i])  # stable
+    out = list(order)
+    for p, i in zip(slots, dealt):
+        out[p] = i
+    return out
 
 
 def _modules_in_order(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tuple[Box, str]], size: float) -> list[int]:
@@ -220,6 +257,52 @@ def _modules_in_order(boxes: Sequence[Box], roles: Sequence[str], separators: Se
 
 def _union(bs: list[Box]) -> Box:
     return (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
+
+
+EAR_GAP = 4.0  # ears stand at most this many text sizes beside the name (or each other)
+
+
+def _masthead_band(band: Box, boxes: Sequence[Box], size: float) -> Box:
+    """The masthead's row widened over the ears beside it and the columns under it.
+
+    An ear is a stack of blocks that stays within the masthead's height, near it; a
+    column that runs on above or below (the other page of a spread) is none.
+    """
+    x0, y0, x1, y1 = band
+    ears = [b for stack in _stacks(boxes, size) if all(b[1] >= y0 - size and b[3] <= y1 + size for b in stack)
+            for b in stack]
+    grown = True
+    while grown:
+        grown = False
+        for b in ears:
+            near = b[0] <= x1 + EAR_GAP * size and b[2] >= x0 - EAR_GAP * size
+            if near and (b[0] < x0 or b[2] > x1):
+                x0, x1, grown = min(x0, b[0]), max(x1, b[2]), True
+    under = [b for b in boxes if b[1] >= y1 and min(b[2], x1) > max(b[0], x0)]
+    wide = _union([(x0, y0, x1, y1)] + under)
+    return (wide[0], y0, wide[2], y1)
+
+
+def _stacks(boxes: Sequence[Box], size: float) -> list[list[Box]]:
+    """Blocks joined into stacks: one above the other, overlapping, less than a size apart."""
+    parent = list(range(len(boxes)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for a, p in enumerate(boxes):
+        for b, q in enumerate(boxes[:a]):
+            overlap = min(p[2], q[2]) - max(p[0], q[0])
+            gap = max(p[1], q[1]) - min(p[3], q[3])
+            if overlap > 0.5 * min(p[2] - p[0], q[2] - q[0]) and gap < size:
+                parent[root(a)] = root(b)
+    out: dict[int, list[Box]] = {}
+    for k, b in enumerate(boxes):
+        out.setdefault(root(k), []).append(b)
+    return list(out.values())
 
 
 ORDERINGS: dict[str, Ordering] = {"modules": module_order, "partial": partial_order, "top-down": top_down}

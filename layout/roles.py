@@ -44,7 +44,8 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
     roles = _centred_heads(roles, boxes, n_lines, body)
     if not frame.precise:
         roles = _flowing_heads(roles, boxes, n_lines, body, frame)
-    return _page_furniture(roles, boxes, text, body, n_lines)
+    roles = _page_furniture(roles, boxes, text, body, n_lines)
+    return _nameplate(roles, boxes, n_lines, sizes, body)
 
 
 HEAVY_LINES = 4  # a short block set heavier than the text is a head of some kind
@@ -216,6 +217,53 @@ FURNITURE_ROW_TALL = 2.0  # ... or this, where several numbered blocks share the
 
 def _furniture_like(text: str, box: Box, body: float, tall: float = FURNITURE_TALL) -> bool:
     return any(ch.isdigit() for ch in text) and g.height(box) < tall * body and len(text) <= 120
+
+
+NAMEPLATE = 4.0  # a one-line head this many text sizes high can be the paper's name
+NAMEPLATE_PART = 2.0  # ... and heads this large on its row, or over it, are part of it
+
+
+def _nameplate(roles: list[str], boxes: list[Box], n_lines: list[int], sizes: list[float], body: float) -> list[str]:
+    """The paper's name across the top of a front page is the masthead.
+
+    Its seed is a one-line head in type at least NAMEPLATE times the text (the largest
+    article headlines stay well under that) with no running text above it; heads of at
+    least NAMEPLATE_PART sizes on its row, or set over it ("Königlich Preußischer" over
+    "Staats-Anzeiger"), belong to it::
+
+              Königlich Preußischer
+        ears  STAATS-    ANZEIGER.   ears      all four heads: the masthead
+    """
+    def display(k: int, least: float) -> bool:
+        return (roles[k] == "headline" and n_lines[k] == 1 and sizes[k] >= least * body
+                and g.width(boxes[k]) >= g.height(boxes[k]))
+
+    seeds = [k for k in range(len(boxes)) if display(k, NAMEPLATE) and not _text_above(k, roles, boxes)]
+    if not seeds:
+        return roles
+    seed = min(seeds, key=lambda k: boxes[k][1])
+    members = {seed}
+    grown = True
+    while grown:
+        grown = False
+        for k in range(len(boxes)):
+            if k not in members and display(k, NAMEPLATE_PART) and any(
+                    _beside_or_over(boxes[k], boxes[m]) for m in members):
+                members.add(k)
+                grown = True
+    return ["masthead" if k in members else r for k, r in enumerate(roles)]
+
+
+def _text_above(k: int, roles: list[str], boxes: list[Box]) -> bool:
+    x0, y0, x1, _ = boxes[k]
+    return any(r == "body" and b[3] <= y0 and min(b[2], x1) > max(b[0], x0) for r, b in zip(roles, boxes))
+
+
+def _beside_or_over(b: Box, m: Box) -> bool:
+    """b shares m's row, or stands over m (overlapping it) less than m's height above."""
+    same_row = min(b[3], m[3]) - max(b[1], m[1]) > 0.5 * min(g.height(b), g.height(m))
+    over = b[3] <= m[1] and m[1] - b[3] < g.height(m) and min(b[2], m[2]) > max(b[0], m[0])
+    return same_row or over
 
 
 def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_lines: list[int], sizes: list[float]) -> list[str]:

@@ -190,3 +190,34 @@ def test_one_cjk_test_covers_every_script_the_readers_meet():
     for ch in ("字", "か", "한", "，", "Ａ", "⺀", "\U00020000"):  # ext. B ideographs too
         assert is_cjk(ch), ch
     assert not any(is_cjk(ch) for ch in ("a", "1", "é", ""))
+
+
+def test_the_masthead_is_read_before_the_ears_beside_it():
+    #   ear a                 OVERLINE              ear b      the paper's name (type 4+
+    #   ear a     STAATS-            ANZEIGER.      ear b      text sizes high) with an
+    #   No. 244                                                overline, ears either side:
+    #   ccccccc  ddddddd  eeeeeee  fffffff  ggggggg            name, ears, then the rest
+    ear_a = [Line(f"a{r}", f"Abonnement {r}", (0, r * 20, 180, 14 + r * 20), height=14.0) for r in range(3)]
+    ear_b = [Line(f"b{r}", f"Post-Anstalten {r}", (820, r * 20, 1000, 14 + r * 20), height=14.0) for r in range(3)]
+    mast = [Line("m0", "Königlich Preußischer", (420, 0, 700, 30), height=30.0),
+            Line("m1", "Staats-", (200, 50, 480, 120), height=70.0),
+            Line("m2", "Anzeiger.", (560, 40, 800, 120), height=80.0)]
+    number = [Line("n", "No. 244.", (0, 140, 90, 154), height=14.0)]
+    body = [Line(f"c{c}{r}", f"text {c} {r}", (c * 200, 180 + r * 20, c * 200 + 180, 194 + r * 20), height=14.0)
+            for c in range(5) for r in range(10)]
+    result = reconstruct(Page(width=1000, height=400, lines=tuple(ear_a + ear_b + mast + number + body)))
+    roles = {lid: b.role for b in result.blocks for lid in b.line_ids}
+    assert [roles[k] for k in ("m0", "m1", "m2")] == ["masthead"] * 3
+    order = result.ordered_line_ids()
+    assert order[:3] == ["m0", "m1", "m2"]
+    assert order.index("a2") < order.index("b0") < order.index("n") < order.index("c00")
+    assert not any(set(a.block_ids) & {b.id for b in result.blocks if b.role == "masthead"} for a in result.articles)
+
+
+def test_a_large_lead_headline_is_no_masthead():
+    # Article headlines, even a lead in 3x type over its columns, stay headlines.
+    head = [Line("h", "Lead story in large type", (0, 0, 600, 42), height=42.0)]
+    body = [Line(f"c{c}{r}", f"text {c} {r}", (c * 200, 60 + r * 20, c * 200 + 180, 74 + r * 20), height=14.0)
+            for c in range(3) for r in range(10)]
+    result = reconstruct(Page(width=600, height=300, lines=tuple(head + body)))
+    assert [b.role for b in result.blocks if "h" in b.line_ids] == ["headline"]

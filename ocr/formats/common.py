@@ -247,6 +247,7 @@ ROLE_TO_PAGE_TYPE = {
     "jump": "paragraph",
     "header": "header",
     "footer": "footer",
+    "masthead": "header",
     "picture": "other",
     "other": "other",
 }
