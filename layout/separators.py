@@ -36,12 +36,55 @@ def find_separators(page: Page, image: Any, size: float, skew: float = 0.0) -> t
     for kind, kernel in (("vertical", (1, int(MIN_LENGTH * s))), ("horizontal", (int(MIN_LENGTH * s), 1))):
         opened = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
         n, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
-        for x, y, w, h, _area in stats[1:n]:
-            thick = w if kind == "vertical" else h
+        for x, y, w, h, area in stats[1:n]:
+            # Mean thickness: a long rule a fraction of a degree off level has a tall
+            # bounding box, though it is thin all along.
+            thick = area / max(h if kind == "vertical" else w, 1)
             if thick <= MAX_THICKNESS * s + 2:
                 box = _back_to_page((x, y, x + w, y + h), gray.shape, skew, scale)
                 found.append(Separator(box, kind))
-    return tuple(found)
+    return tuple(_not_in_clusters(found, size))
+
+
+CLUSTER_GAP = 1.5  # candidates this many text sizes apart, side by side, ...
+CLUSTER_COUNT = 3  # ... this many or more, are strokes of display type, not rules,
+CLUSTER_LENGTH = 12.0  # ... when shorter than this many text sizes (stems of large type)
+
+
+def _not_in_clusters(found: list[Separator], size: float) -> list[Separator]:
+    """Drop short candidates that stand in bunches: the stems of large (blackletter)
+    type pass the opening like rules do, but come several to a letter and letter after
+    letter, where a rule stands alone or doubled (or broken into pieces beside its
+    whole length). A bunch is a chain of side-by-side candidates, each less than
+    CLUSTER_GAP sizes from the next."""
+    parent = list(range(len(found)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for a, s in enumerate(found):
+        across = 0 if s.kind == "vertical" else 1  # the axis on which rules stand side by side
+        along = 1 - across
+        for b, t in enumerate(found[:a]):
+            if t.kind == s.kind and abs(t.bbox[across] - s.bbox[across]) < CLUSTER_GAP * size \
+                    and _overlap(s.bbox, t.bbox, along) > 0.5 * min(_span(s.bbox, along), _span(t.bbox, along)):
+                parent[root(a)] = root(b)
+    count: dict[int, int] = {}
+    for k in range(len(found)):
+        count[root(k)] = count.get(root(k), 0) + 1
+    return [s for k, s in enumerate(found)
+            if count[root(k)] < CLUSTER_COUNT or _span(s.bbox, 1 if s.kind == "vertical" else 0) >= CLUSTER_LENGTH * size]
+
+
+def _span(box: tuple[float, float, float, float], axis: int) -> float:
+    return box[axis + 2] - box[axis]
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float], axis: int) -> float:
+    return min(a[axis + 2], b[axis + 2]) - max(a[axis], b[axis])
 
 
 def _back_to_page(box: tuple[float, float, float, float], shape: tuple[int, ...], skew: float, scale: float) -> tuple[float, float, float, float]:
