@@ -110,9 +110,23 @@ def _find_group(i: int, open_groups: list[_Group], frame: Frame, params: BlockPa
             continue  # another column: most groups end here, before any call
         last = grp.members[-1]
         gap = _fit(box, frame.boxes[last], size, grp.size, grp, frame, params, frame.is_bold(i))
-        if gap is not None and gap < best_gap:
+        if gap is not None and gap < best_gap and not _skips_a_line(frame.boxes[last], box, grp, open_groups, frame):
             best, best_gap = grp, gap
     return best
+
+
+def _skips_a_line(last: Box, box: Box, grp: _Group, open_groups: list[_Group], frame: Frame) -> bool:
+    """Another block's last line stands between the group's last line and this one, in
+    their column: joining would interleave the two blocks (OCR sizes that differ by a
+    hair put one line of a paragraph in a block of its own)."""
+    top, bottom = (last[1] + last[3]) / 2.0, (box[1] + box[3]) / 2.0
+    for other in open_groups:
+        if other is grp:
+            continue
+        m = frame.boxes[other.members[-1]]
+        if top < (m[1] + m[3]) / 2.0 < bottom and g.x_overlap_ratio(m, box) >= 0.5 and g.x_overlap_ratio(m, last) >= 0.5:
+            return True
+    return False
 
 
 def _fit(box: Box, last: Box, size: float, group_size: float, grp: _Group, frame: Frame, params: BlockParams,

@@ -221,3 +221,21 @@ def test_a_large_lead_headline_is_no_masthead():
             for c in range(3) for r in range(10)]
     result = reconstruct(Page(width=600, height=300, lines=tuple(head + body)))
     assert [b.role for b in result.blocks if "h" in b.line_ids] == ["headline"]
+
+
+def test_a_line_measured_a_hair_larger_does_not_make_blocks_interleave():
+    # OCR boxed the second line of a paragraph 16 % taller than the others (boxes
+    # overlapping, as OCR boxes do): it may stand in a block of its own, but the third
+    # line must not join the first line's block over it, or the column would read
+    # 1, 3, 4, ..., 2.
+    heights = [19, 22, 19, 19, 19, 19]
+    lines, y = [], 0
+    for k, h in enumerate(heights):
+        lines.append(Line(f"l{k}", f"words of line {k} running on", (0, y, 300, y + h), height=float(h)))
+        y += 17
+    result = reconstruct(Page(width=300, height=200, lines=tuple(lines)))
+    assert result.ordered_line_ids() == [f"l{k}" for k in range(6)]
+    tops = {lid: k for k, lid in enumerate(f"l{k}" for k in range(6))}
+    for block in result.blocks:
+        rows = sorted(tops[lid] for lid in block.line_ids)
+        assert rows == list(range(rows[0], rows[0] + len(rows))), block
