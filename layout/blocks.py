@@ -45,6 +45,7 @@ def group_lines(page: Page, frame: Frame, params: BlockParams = BlockParams()) -
     groups: list[_Group] = []
     open_groups: list[_Group] = []  # groups still accepting lines
     pruned_at = -float("inf")
+    edges = _LeftEdges(frame)
     for i in order:
         box = frame.boxes[i]
         # Groups whose last line ended far above this line can take no more lines (_fit
@@ -53,7 +54,7 @@ def group_lines(page: Page, frame: Frame, params: BlockParams = BlockParams()) -
         if box[1] - pruned_at > frame.size:
             open_groups = [grp for grp in open_groups if box[1] - grp.bottom <= 3 * frame.size]
             pruned_at = box[1]
-        target = _find_group(i, open_groups, frame, params)
+        target = _find_group(i, open_groups, frame, params, edges)
         if target is None:
             target = _Group([], box)
             groups.append(target)
@@ -101,7 +102,8 @@ class _Group:
         )
 
 
-def _find_group(i: int, open_groups: list[_Group], frame: Frame, params: BlockParams) -> _Group | None:
+def _find_group(i: int, open_groups: list[_Group], frame: Frame, params: BlockParams,
+                edges: "_LeftEdges | None" = None) -> _Group | None:
     best, best_gap = None, float("inf")
     box, size = frame.boxes[i], frame.sizes[i]
     for grp in open_groups:
@@ -110,9 +112,41 @@ def _find_group(i: int, open_groups: list[_Group], frame: Frame, params: BlockPa
             continue  # another column: most groups end here, before any call
         last = grp.members[-1]
         gap = _fit(box, frame.boxes[last], size, grp.size, grp, frame, params, frame.is_bold(i))
+        if gap == 0.0 and edges is not None and g.y_overlap_ratio(box, frame.boxes[last]) > 0.5 and edges.starts_column(i):
+            gap = None  # a piece of the row that starts where a column starts is that column's
         if gap is not None and gap < best_gap and not _skips_a_line(frame.boxes[last], box, grp, open_groups, frame):
             best, best_gap = grp, gap
     return best
+
+
+# A line starts at a column's left edge when at least EDGE_LINES other lines within
+# EDGE_REACH text sizes above or below start within EDGE_TOL sizes of its left end.
+EDGE_LINES = 3
+EDGE_TOL = 0.3
+EDGE_REACH = 15.0
+
+
+class _LeftEdges:
+    """Where lines start, to tell a column's left edge from the middle of a row.
+
+    A line the engine cut in two within a column continues its row mid-column; a
+    piece that starts where the lines of a column start is the next column's, beside
+    a line the detector ran across the gutter.
+    """
+
+    def __init__(self, frame: Frame) -> None:
+        import numpy as np
+
+        b = np.asarray(frame.boxes, dtype=float).reshape(-1, 4)
+        self._np = np
+        self.x0 = b[:, 0]
+        self.cy = (b[:, 1] + b[:, 3]) / 2.0
+        self.frame = frame
+
+    def starts_column(self, i: int) -> bool:
+        s = self.frame.sizes[i]
+        near = (abs(self.x0 - self.x0[i]) < EDGE_TOL * s) & (abs(self.cy - self.cy[i]) < EDGE_REACH * s)
+        return int(self._np.count_nonzero(near)) - 1 >= EDGE_LINES
 
 
 def _skips_a_line(last: Box, box: Box, grp: _Group, open_groups: list[_Group], frame: Frame) -> bool:

@@ -239,3 +239,23 @@ def test_a_line_measured_a_hair_larger_does_not_make_blocks_interleave():
     for block in result.blocks:
         rows = sorted(tops[lid] for lid in block.line_ids)
         assert rows == list(range(rows[0], rows[0] + len(rows))), block
+
+
+def test_a_line_run_across_the_gutter_does_not_pull_the_next_column_into_its_block():
+    #  aaaaaaaaa bbbbbbb      the detector ran one row across the narrow gutter (XXXX);
+    #  aaaaaaaaa bbbbbbb      the pieces of later rows that start at b's left edge are
+    #  XXXXXXXXXXXXXXXXX      b's, not pieces of a's rows
+    #  aaaaaaaaa bbbbbbb
+    #  aaaaaaaaa bbbbbbb
+    lines = []
+    for r in range(8):
+        y = r * 20
+        if r == 3:
+            lines.append(Line(f"x{r}", "a merged row of both columns here", (0, y, 430, y + 16), height=16.0))
+            continue
+        lines.append(Line(f"a{r}", f"left column words {r}", (0, y, 200, y + 16), height=16.0))
+        lines.append(Line(f"b{r}", f"right column words {r}", (212, y, 430, y + 16), height=16.0))
+    result = reconstruct(Page(width=430, height=200, lines=tuple(lines)))
+    for block in result.blocks:
+        ids = set(block.line_ids)
+        assert not (any(i.startswith("a") for i in ids) and any(i.startswith("b") for i in ids)), block
