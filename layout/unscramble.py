@@ -17,7 +17,16 @@ has at most one successor and one predecessor. A pair's score adds
   taken from an earlier solution (``choose_links`` solves again and keeps the best).
 
 A headline has no predecessor; a piece that ends mid-sentence should have a successor.
-Chains of successors are the articles.
+Chains of successors are the articles. Around the assignment:
+
+- a short piece typed body may be a headline (German headings end in a full stop,
+  narrow columns wrap long titles): a first solution lets it head a group at a cost,
+  and it stays a headline if a credit line, caption or sub-head went under it
+  (``settle_titles``);
+- a local search exchanges the tails of two chains while that raises the value of the
+  solution, each chain scored by its own head and text (``ChainSearch``);
+- identical credit lines ("By Staff" twice) are put in the paste order of the texts
+  under them (``order_identical_credits``): their words cannot tell them apart.
 """
 
 from __future__ import annotations
@@ -47,6 +56,14 @@ DATELINE = re.compile(
 # "(continued)" headlines, as a story carried over from an earlier page is titled
 CONTINUED_HEAD = re.compile(r"(（续）|\(续\)|\((continued|Fortsetzung)\))\s*$")
 NEVER = -1e6  # a link that may not be made
+# A short piece with no sign of running text that was typed body: German headings end in
+# a full stop and narrow columns wrap a long title into many lines, so only what stands
+# under it in the solution tells (see ``settle_titles``).
+MAYBE_TITLE = "title?"
+TITLE_DOUBT = 1.5  # cost of reading such a piece as a headline
+TITLE_NOTE = "a short piece taken for a headline"
+CREDIT_KINDS = ("subheadline", "byline", "dateline", "caption")
+TEXT_KINDS = ("body", "caption", MAYBE_TITLE)
 HEAD_KINDS = ("headline", "subheadline", "byline", "dateline", "caption", "jump-from")  # what stands above an article's text
 
 
@@ -152,6 +169,31 @@ def _head_like(piece: Piece) -> bool:
         return len(t) <= 40 and not c.ends_sentence(t)
     words = len(t.split())
     return words <= 14 and (not c.ends_sentence(t) or (words <= 4 and t.rstrip().endswith(".")))
+
+
+def title_candidate(piece: Piece) -> bool:
+    """Could this piece, typed body, be a long or full-stopped headline? A few lines
+    that open like a title and leave no word or clause open."""
+    t = piece.text
+    if len(piece.lines) > 14 or c.starts_lower(t) or t[:1] in "，、,.;；：:)）」』”-":
+        return False
+    if t.rstrip().endswith((",", "，", "、", ";", "；")) or c.ends_with_hyphen(t):
+        return False
+    return len(t) <= 50 if c.is_cjk_text(t) else len(t.split()) <= 25
+
+
+def settle_titles(pieces: list[Piece], kinds: list[str], vocab: Vocabulary) -> list[str]:
+    """Decide the doubtful titles: solve once with them free to head a group, and keep
+    as headlines those that took a credit line, caption or sub-head."""
+    doubtful = [MAYBE_TITLE if kind == "body" and title_candidate(p) else kind for p, kind in zip(pieces, kinds)]
+    if MAYBE_TITLE not in doubtful:
+        return kinds
+    succ, _ = choose_links(pieces, doubtful, vocab)
+    out = list(kinds)
+    for k, kind in enumerate(doubtful):
+        if kind == MAYBE_TITLE and k in succ and kinds[succ[k]] in CREDIT_KINDS:
+            out[k] = "headline"
+    return out
 
 
 # ------------------------------------------------------------------ similarity
@@ -286,6 +328,13 @@ def pair_score(
     well the headline fits the text, even with credit lines between them.
     """
     ki, kj = kinds[i], kinds[j]
+    doubt = 0.0
+    if kj == MAYBE_TITLE:
+        kj = "body"  # what stands under something else is text
+    if ki == MAYBE_TITLE:
+        # a headline only if a credit, caption or sub-head follows it
+        ki = "headline" if kj in CREDIT_KINDS else "body"
+        doubt = TITLE_DOUBT if ki == "headline" else 0.0
     if i == j or "furniture" in (ki, kj) or kj == "headline" or ki == "jump-to":
         return NEVER, ()
     ri, rj = RANK[ki], RANK[kj]
@@ -305,7 +354,9 @@ def pair_score(
         jump = _continued_pair(pieces[i].text, ki, kj)
         if jump:
             why += ("continued headline over its continued-from line" if jump > 0 else "continued-from line under a fresh headline",)
-        return prox + 3.0 * cover + 2.0 * sim + step + jump, why
+        if doubt:
+            why += (TITLE_NOTE,)
+        return prox + 3.0 * cover + 2.0 * sim + step + jump - doubt, why
     if kj in HEAD_KINDS:
         return NEVER, ()  # bylines and captions follow the head, never body text
     ev, why = c.continuation_evidence(pieces[i].lines[-1], pieces[j].lines[0])
@@ -322,7 +373,7 @@ def pair_score(
 def _texts_under(j: int, kinds: list[str], reach: dict[int, tuple[int, ...]] | None) -> tuple[int, ...]:
     if reach is not None and j in reach:
         return reach[j]
-    return (j,) if kinds[j] in ("body", "caption") else ()
+    return (j,) if kinds[j] in TEXT_KINDS else ()
 
 
 def headline_above(succ: dict[int, int], kinds: list[str]) -> dict[int, int]:
@@ -349,7 +400,7 @@ def texts_reached(succ: dict[int, int], kinds: list[str]) -> dict[int, tuple[int
         while cur in succ and succ[cur] not in seen:
             cur = succ[cur]
             seen.append(cur)
-        out[start] = tuple(k for k in seen if kinds[k] in ("body", "caption"))
+        out[start] = tuple(k for k in seen if kinds[k] in TEXT_KINDS)
     return out
 
 
@@ -393,7 +444,89 @@ def choose_links(pieces: list[Piece], kinds: list[str], vocab: Vocabulary, round
             break
         seen.append(succ)
     best = max(seen, key=lambda sol: _total(sol, pieces, kinds, vocab))
+    best = ChainSearch(pieces, kinds, vocab).improve(best)
     return best, _assign(pieces, kinds, vocab, texts_reached(best, kinds), headline_above(best, kinds), score_only=True)[1]
+
+
+class ChainSearch:
+    """Local search on whole articles: exchange the tails of two chains where that
+    raises the value of the solution.
+
+    The assignment scores a link by the heads and texts of the previous solution, so it
+    can settle on titles over the wrong texts that each round confirms; exchanging the
+    tails of two chains, each scored by its own head and text, gets out of that. A
+    chain's value depends on that chain alone, so a move costs two chains' scores.
+    """
+
+    def __init__(self, pieces: list[Piece], kinds: list[str], vocab: Vocabulary) -> None:
+        self.pieces, self.kinds, self.vocab = pieces, kinds, vocab
+        self.slots = follower_slots(pieces, kinds)
+        self.memo: dict[tuple[int, int, tuple[int, ...], int | None], float] = {}
+
+    def link(self, i: int, j: int, head: int | None, texts: tuple[int, ...]) -> float:
+        key = (i, j, texts, head)
+        if key not in self.memo:
+            above = {i: head} if head is not None else {}
+            self.memo[key] = pair_score(i, j, self.pieces, self.kinds, self.vocab, self.slots, {j: texts}, above)[0]
+        return self.memo[key]
+
+    def value(self, chain: list[int]) -> float:
+        """A chain's links (each with its own head and the texts below), ends and start."""
+        kinds = self.kinds
+        head = chain[0] if kinds[chain[0]] == "headline" else None
+        texts = [k for k in chain if kinds[k] in TEXT_KINDS]
+        total = start_score(self.pieces[chain[0]], kinds[chain[0]]) + end_score(self.pieces[chain[-1]], kinds[chain[-1]])
+        for m in range(len(chain) - 1):
+            below = tuple(k for k in texts if chain.index(k) > m)
+            total += self.link(chain[m], chain[m + 1], head, below)
+        return total
+
+    def improve(self, succ: dict[int, int], passes: int = 4) -> dict[int, int]:
+        chains = _chains(succ, len(self.pieces))
+        values = [self.value(ch) for ch in chains]
+        for _ in range(passes):
+            moved = False
+            for x in range(len(chains)):
+                for y in range(len(chains)):
+                    if x != y and self._try_cut(chains, values, x, y):
+                        moved = True
+            if not moved:
+                break
+        return {a: b for ch in chains for a, b in zip(ch, ch[1:])}
+
+    def _try_cut(self, chains: list[list[int]], values: list[float], x: int, y: int) -> bool:
+        """Best exchange of the tail of chain x after position a with the tail of chain
+        y after position b (either tail may be empty); applied if it gains."""
+        cx, cy = chains[x], chains[y]
+        best, where = 1e-6, None
+        for a in range(len(cx)):
+            for b in range(-1, len(cy)):
+                if a == len(cx) - 1 and b == len(cy) - 1:
+                    continue  # two empty tails
+                nx, ny = cx[: a + 1] + cy[b + 1 :], cy[: b + 1] + cx[a + 1 :]
+                if not ny:
+                    continue
+                gain = self.value(nx) + self.value(ny) - values[x] - values[y]
+                if gain > best:
+                    best, where = gain, (nx, ny)
+        if where is None:
+            return False
+        chains[x], chains[y] = where
+        values[x], values[y] = self.value(where[0]), self.value(where[1])
+        return True
+
+
+def _chains(succ: dict[int, int], n: int) -> list[list[int]]:
+    has_pred = set(succ.values())
+    out = []
+    for start in range(n):
+        if start in has_pred:
+            continue
+        chain = [start]
+        while chain[-1] in succ:
+            chain.append(succ[chain[-1]])
+        out.append(chain)
+    return out
 
 
 def _total(succ: dict[int, int], pieces: list[Piece], kinds: list[str], vocab: Vocabulary) -> float:
@@ -439,38 +572,88 @@ def _assign(
     return _break_cycles(succ), scores
 
 
-def _swap_titles(succ: dict[int, int], kinds: list[str], vocab: Vocabulary) -> dict[int, int]:
-    """Give two neighbouring headlines each other's article when the titles fit better so.
+IDENTICAL_NOTE = "identical credit lines go in the order of the texts under them"
 
-    Side-by-side heads share out identical credits ("By X") by paste order alone; the
-    words a title shares with the body that hangs under it decide which head is whose.
+
+def _chain_ends(succ: dict[int, int], kinds: list[str], k: int) -> tuple[int | None, int | None]:
+    """The headline that ``k``'s chain starts with and the first body text after ``k``;
+    None where there is none (or a caption comes first)."""
+    pred = {v: u for u, v in succ.items()}
+    start, seen = k, {k}
+    while start in pred and pred[start] not in seen:
+        start = pred[start]
+        seen.add(start)
+    head = start if kinds[start] == "headline" else None
+    cur, text = k, None
+    while cur in succ and succ[cur] not in seen:
+        cur = succ[cur]
+        seen.add(cur)
+        if kinds[cur] == "caption":
+            break  # a picture stands between: its height, not the head's, sets the order
+        if kinds[cur] == "body":
+            text = cur
+            break
+    return head, text
+
+
+def _first_credit(a: tuple[int, int], b: tuple[int, int], pieces: list[Piece]) -> bool:
+    """Should the credit under head group ``a`` (headline, first text) stand above that
+    of ``b``, for two headlines that both come before both credits in the paste?
+
+    A headline pasted first stands at least as high; with fewer lines it also ends
+    higher, so its credit is higher. Otherwise the text under each credit tells: the
+    credit, the text and everything between are stacked the same way in every group,
+    so the credit whose text is pasted first is the higher one.
     """
-    has_pred = set(succ.values())
-    heads = [h for h in succ if kinds[h] == "headline" and h not in has_pred]
+    (ha, ta), (hb, tb) = a, b
+    la, lb = len(pieces[ha].lines), len(pieces[hb].lines)
+    if ha < hb and la < lb:
+        return True
+    if hb < ha and lb < la:
+        return False
+    return ta < tb
 
-    def body_terms(h: int) -> set[str]:
-        terms: set[str] = set()
-        cur = h
-        while cur in succ:
-            cur = succ[cur]
-            if kinds[cur] == "body":
-                terms |= set(vocab.bags[cur])
-        return terms
 
-    def fit(h: int, terms: set[str]) -> float:
-        bag = vocab.bags[h]
-        return sum(1 for k in bag if k in terms) / len(bag) if bag else 0.0
+def order_identical_credits(succ: dict[int, int], pieces: list[Piece], kinds: list[str]) -> tuple[dict[int, int], set[int]]:
+    """Swap identical credit lines ("By Staff" under two side-by-side headlines) so that
+    they go in the paste order of their groups (see ``_first_credit``).
 
-    out = dict(succ)
-    for a in heads:
-        for b in heads:
-            if not a < b <= a + 3:  # only heads standing side by side in the paste
-                continue
-            ta, tb = body_terms(a), body_terms(b)
-            if fit(a, tb) + fit(b, ta) > fit(a, ta) + fit(b, tb) + 0.5:
-                out[a], out[b] = succ[b], succ[a]
-                succ = out
-    return out
+    The words of two identical credits cannot tell them apart; only their order can.
+    Returns the new successors and the pieces that moved.
+    """
+    groups: dict[str, list[int]] = {}
+    for k, p in enumerate(pieces):
+        if kinds[k] in ("byline", "dateline"):
+            groups.setdefault(p.text, []).append(k)
+    out, moved = dict(succ), set()
+    for members in groups.values():
+        changed, rounds = True, 0
+        while changed and len(members) > 1 and rounds < len(members) ** 2:  # a bubble sort
+            changed, rounds = False, rounds + 1
+            for c1 in members:
+                for c2 in members:
+                    if c1 < c2 and _should_swap(out, pieces, kinds, c1, c2):
+                        out = _swap_pieces(out, c1, c2)
+                        moved |= {c1, c2}
+                        changed = True
+    return out, moved
+
+
+def _should_swap(succ: dict[int, int], pieces: list[Piece], kinds: list[str], c1: int, c2: int) -> bool:
+    (ha, ta), (hb, tb) = _chain_ends(succ, kinds, c1), _chain_ends(succ, kinds, c2)
+    if ha is None or hb is None or ta is None or tb is None or max(ha, hb) > c1:
+        return False  # only credits under headlines that stand side by side
+    pred = {v: u for u, v in succ.items()}
+    # after the swap every link must still run forward in the paste
+    if not (pred.get(c1, -1) < c2 and pred.get(c2, -1) < c1 and c2 < succ.get(c1, len(pieces))):
+        return False
+    return not _first_credit((ha, ta), (hb, tb), pieces)
+
+
+def _swap_pieces(succ: dict[int, int], a: int, b: int) -> dict[int, int]:
+    """Exchange the places of pieces ``a`` and ``b`` in their chains."""
+    swap = {a: b, b: a}
+    return {swap.get(u, u): swap.get(v, v) for u, v in succ.items()}
 
 
 def _break_cycles(succ: dict[int, int]) -> dict[int, int]:
@@ -499,8 +682,10 @@ def unscramble(text: str) -> UnscrambleResult:
     counts = Counter(p.text for p in pieces)
     kinds = [piece_kind(p, k == 0, k == len(pieces) - 1, counts[p.text] > 1) for k, p in enumerate(pieces)]
     vocab = Vocabulary(pieces)
+    typed, kinds = kinds, settle_titles(pieces, kinds, vocab)
+    titles = {k for k in range(len(pieces)) if kinds[k] != typed[k]}
     succ, scores = choose_links(pieces, kinds, vocab)
-    succ = _swap_titles(succ, kinds, vocab)
+    succ, moved = order_identical_credits(succ, pieces, kinds)
     has_pred = set(succ.values())
     articles, links = [], []
     for start in range(len(pieces)):
@@ -510,6 +695,10 @@ def unscramble(text: str) -> UnscrambleResult:
         while chain[-1] in succ:
             nxt = succ[chain[-1]]
             score, why = scores[(chain[-1], nxt)]
+            if moved & {chain[-1], nxt}:
+                why += (IDENTICAL_NOTE,)
+            if chain[-1] in titles:
+                why += (TITLE_NOTE,)
             open_end = kinds[chain[-1]] == "body" and kinds[nxt] == "body" and not c.ends_sentence(pieces[chain[-1]].text)
             links.append(PieceLink(chain[-1], nxt, "join" if open_end else "continue", round(score, 3), why))
             chain.append(nxt)

@@ -163,3 +163,88 @@ def test_a_credit_line_link_is_scored_by_the_headline_above_it():
     to_library = pair_score(3, 5, pieces, kinds, vocab, None, texts_reached(succ, kinds), above)
     assert to_harbour[0] > to_library[0] + 2.0
     assert "title words in text 0.67" in to_harbour[1] and "title words in text 0.00" in to_library[1]
+
+
+# A German heading ends in a full stop and wraps over several lines: typed body at
+# first, it is read as a headline because a credit line stands under it.
+FULL_STOP_HEAD = """Ministerium der geistlichen,
+Unterrichts- und Medizinal-
+Angelegenheiten.
+
+Amtsblatt, 1878
+
+Dem Musikdirigenten August Grüters zu Crefeld ist der Titel Königlicher Musikdirektor verliehen worden.
+"""
+
+
+def test_a_full_stopped_heading_over_a_credit_line_is_a_headline():
+    from layout.unscramble import Vocabulary, piece_kind, settle_titles, title_candidate
+
+    pieces = split_pieces(FULL_STOP_HEAD)
+    kinds = [piece_kind(p, False, False) for p in pieces]
+    assert kinds == ["body", "byline", "body"] and title_candidate(pieces[0])
+    assert settle_titles(pieces, kinds, Vocabulary(pieces))[0] == "headline"
+    result = unscramble(FULL_STOP_HEAD)
+    assert {(k.source, k.target) for k in result.links} == {(0, 1), (1, 2)}
+    assert any("a short piece taken for a headline" in k.reasons for k in result.links)
+    assert result.articles[0].title.startswith("Ministerium")
+
+
+def test_running_text_is_no_title_candidate():
+    from layout.unscramble import Piece, title_candidate
+
+    assert not title_candidate(Piece(0, ("and the harbour board agreed,",)))  # lower-case start
+    assert not title_candidate(Piece(0, ("The board met on Monday and the strike", "was called off, the union said,")))
+
+
+# Identical credits under side-by-side headlines: the credit whose text is pasted
+# first stands higher, so it is the first credit in the paste.
+CROSSED = """Harbour Strike Ends
+
+Library Opens Late
+
+By Staff
+
+By Staff
+
+The library will stay open until ten each evening, the librarian said on Monday.
+
+The harbour strike ended on Monday when dockers accepted the offer of the harbour board.
+"""
+
+
+def test_identical_credits_go_in_the_order_of_their_texts():
+    from layout.unscramble import order_identical_credits, piece_kind
+
+    pieces = split_pieces(CROSSED)
+    kinds = [piece_kind(p, False, False, p.text == "By Staff") for p in pieces]
+    crossed = {0: 2, 2: 5, 1: 3, 3: 4}  # the first credit over the later text: chains cross
+    fixed, moved = order_identical_credits(crossed, pieces, kinds)
+    assert fixed == {0: 3, 3: 5, 1: 2, 2: 4} and moved == {2, 3}
+    links = {(k.source, k.target): k for k in unscramble(CROSSED).links}
+    assert (1, 2) in links and (2, 4) in links and (0, 3) in links and (3, 5) in links
+
+
+def test_a_shorter_headline_pasted_first_has_the_higher_credit():
+    from layout.unscramble import Piece, _first_credit
+
+    pieces = [Piece(0, ("Strike",)), Piece(1, ("Library Opens", "Late Each Evening"))]
+    assert _first_credit((0, 9), (1, 8), pieces)  # fewer lines: ends higher, whatever the text order
+    same = [Piece(0, ("Strike",)), Piece(1, ("Library",))]
+    assert not _first_credit((0, 9), (1, 8), same)  # same height: the text pasted first decides
+
+
+def test_chain_search_gives_each_title_its_own_text():
+    from layout.unscramble import ChainSearch, Vocabulary, piece_kind
+
+    pieces = split_pieces(SAME_CREDITS)
+    kinds = [piece_kind(p, False, False, p.text == "By Staff") for p in pieces]
+    wrong = {0: 3, 3: 5, 1: 2, 2: 4}  # harbour title over library text and back
+    better = ChainSearch(pieces, kinds, Vocabulary(pieces)).improve(wrong)
+    chain_of = {}
+    for start in (0, 1):
+        cur = start
+        while cur in better:
+            cur = better[cur]
+            chain_of[cur] = start
+    assert chain_of[4] == 0 and chain_of[5] == 1  # dockers under the harbour, librarian under the library
