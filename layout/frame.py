@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from layout import geometry as g
+from layout.continuity import is_cjk, is_cjk_text
 from layout.model import Box, Line, Page, Separator
 
 
@@ -73,10 +74,49 @@ def build_frame(page: Page, direction: str | None = None) -> Frame:
     upright = tuple(g.upright_box(line, origin, skew) for line in page.lines)
     boxes = tuple(g.to_reading_frame(b, page.width, vertical) for b in upright)
     sizes = tuple(_line_size(line, b, vertical) for line, b in zip(page.lines, boxes))
+    precise = page.provenance.engine in PRECISE_SOURCES
+    if not precise:
+        sizes = _with_advances(page.lines, boxes, sizes, vertical)
     size = g.median_or(sizes, 10.0)
     seps = tuple(_frame_separator(s, page, origin, skew, vertical) for s in page.separators)
-    precise = page.provenance.engine in PRECISE_SOURCES
     return Frame(boxes, sizes, size, _char_width(page.lines, boxes), vertical, skew, seps, precise, _weights(page.lines))
+
+
+ADVANCE_MIN_CHARS = 6  # lines this long have an advance worth measuring
+
+
+def _with_advances(lines: tuple[Line, ...], boxes: tuple[Box, ...], sizes: tuple[float, ...],
+                   vertical: bool) -> tuple[float, ...]:
+    """Measured sizes steadied by the character advance (box width per character).
+
+    An OCR box's height is the type's size plus the detector's padding, so a head set
+    1.2 times larger than the text measures barely taller; its characters are as much
+    wider, and over a line of characters the width is measured well. Each line's size
+    is the geometric mean of its height and its advance scaled to heights.
+    """
+    cjk = is_cjk_text("".join(ln.text for ln in lines))
+    counts = [_advance_chars(ln.text, vertical, cjk) for ln in lines]
+    adv = [g.width(b) / n if n else None for n, b in zip(counts, boxes)]
+    known = [(a, s) for a, s in zip(adv, sizes) if a]
+    if len(known) < 5:
+        return sizes
+    scale = median(s for _, s in known) / median(a for a, _ in known)
+    return tuple((s * a * scale) ** 0.5 if a else s for a, s in zip(adv, sizes))
+
+
+def _advance_chars(text: str, vertical: bool = False, cjk: bool | None = None) -> float:
+    """How many ems of width the line's characters take: a CJK character (or full-width
+    sign) one, anything else (Latin letters, digits, quotes, ellipses, a Latin space)
+    about half; set vertically, every sign takes a full cell. On a CJK page (``cjk``;
+    by default: this line's script) spaces are the OCR's, not the type's, and count
+    nothing. Lines of fewer than ADVANCE_MIN_CHARS characters count 0 (not measured)."""
+    text = text.strip()
+    visible = text.replace(" ", "")
+    counted = visible if (is_cjk_text(text) if cjk is None else cjk) else text
+    if len(counted) < ADVANCE_MIN_CHARS:
+        return 0.0
+    wide = len(visible) if vertical else sum(1 for ch in visible if is_cjk(ch))
+    return wide + 0.5 * (len(counted) - wide)
 
 
 def _weights(lines: tuple[Line, ...]) -> tuple[bool | None, ...]:

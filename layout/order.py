@@ -229,9 +229,8 @@ def masthead_first(order: list[int], boxes: Sequence[Box], roles: Sequence[str],
             return 1
         if min(b[2], band[2]) - max(b[0], band[0]) < 0.5 * (b[2] - b[0]):
             return None
-        if b[3] <= band[1]:
-            return 0
-        return 2 if (b[1] + b[3]) / 2.0 <= band[3] else 3
+        middle = (b[1] + b[3]) / 2.0
+        return 0 if middle < band[1] else 2 if middle <= band[3] else 3
 
     groups = {i: group(i) for i in order}
     slots = [p for p, i in enumerate(order) if groups[i] is not None]

@@ -52,10 +52,10 @@ def test_latin_hyphen_across_columns():
     texts = {
         "H": ["Title"],
         "a": ["The council met", "on Monday to dis-", "cuss the bud-"],
-        "b": ["get for next year,", "which was late.", "It passed."],
+        "b": ["get for next year,", "which was late.", "It passed at last."],
     }
     page = reconstruct(page_from_ascii(picture, texts))
-    assert page.articles[0].text == "Title\nThe council met on Monday to discuss the budget for next year, which was late. It passed."
+    assert page.articles[0].text == "Title\nThe council met on Monday to discuss the budget for next year, which was late. It passed at last."
 
 
 def test_vertical_page_reads_columns_right_to_left():
@@ -203,8 +203,8 @@ def test_the_masthead_is_read_before_the_ears_beside_it():
             Line("m1", "Staats-", (200, 50, 480, 120), height=70.0),
             Line("m2", "Anzeiger.", (560, 40, 800, 120), height=80.0)]
     number = [Line("n", "No. 244.", (0, 140, 90, 154), height=14.0)]
-    body = [Line(f"c{c}{r}", f"text {c} {r}", (c * 200, 180 + r * 20, c * 200 + 180, 194 + r * 20), height=14.0)
-            for c in range(5) for r in range(10)]
+    body = [Line(f"c{c}{r}", f"running text {c} {r} of the column", (c * 200, 180 + r * 20, c * 200 + 180, 194 + r * 20),
+                 height=14.0) for c in range(5) for r in range(10)]
     result = reconstruct(Page(width=1000, height=400, lines=tuple(ear_a + ear_b + mast + number + body)))
     roles = {lid: b.role for b in result.blocks for lid in b.line_ids}
     assert [roles[k] for k in ("m0", "m1", "m2")] == ["masthead"] * 3
@@ -259,3 +259,24 @@ def test_a_line_run_across_the_gutter_does_not_pull_the_next_column_into_its_blo
     for block in result.blocks:
         ids = set(block.line_ids)
         assert not (any(i.startswith("a") for i in ids) and any(i.startswith("b") for i in ids)), block
+
+
+def test_a_head_whose_boxes_measure_barely_taller_is_known_by_its_wider_characters():
+    # OCR boxes: the head's lines 10 % taller than the text's (detector padding hides
+    # the type's size), but its characters are 1.5 times as wide: a headline.
+    head = [Line(f"h{r}", f"Head line {r} words", (0, r * 24, 290, 22 + r * 24), height=22.0) for r in range(2)]
+    body = [Line(f"b{r}", f"body text of the column, line {r} and on", (0, 60 + r * 22, 300, 80 + r * 22), height=20.0)
+            for r in range(8)]
+    page = Page(width=300, height=300, lines=tuple(head + body))
+    roles = {lid: b.role for b in reconstruct(page).blocks for lid in b.line_ids}
+    assert roles["h0"] == roles["h1"] == "headline" and roles["b0"] == "body"
+
+
+def test_character_advance_counts_cjk_cells_and_half_width_signs():
+    from layout.frame import _advance_chars
+
+    assert _advance_chars("中华民国的官都是") == 8
+    assert _advance_chars("牌” “吊膀” “拆白”") == 5 + 0.5 * 5  # OCR spaces between CJK signs: none
+    assert _advance_chars("body text") == 4.5  # Latin letters and spaces about half an em
+    assert _advance_chars("“……”。") == 0.0  # too short to measure
+    assert _advance_chars("一二三“四”五", vertical=True) == 7
