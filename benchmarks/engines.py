@@ -179,9 +179,33 @@ def run(pages: Sequence[tuple[Path, Truth]], engines: Sequence[str], log: Callab
     return tallies
 
 
+def variant(name: str) -> EngineFactory | None:
+    """A factory for ``base@key=value,...``: a rapidocr engine with options over its preset.
+
+    ``rapidocr-pagestitch@rec_squeeze=0.75`` is the default preset reading squeezed lines.
+    """
+    base, _, spec = name.partition("@")
+    if not spec or base not in ("rapidocr-defaults", "rapidocr-pagestitch"):
+        return None
+    options: dict[str, Any] = {"preset": "rapidocr-defaults"} if base == "rapidocr-defaults" else {}
+    for item in spec.split(","):
+        key, _, value = item.partition("=")
+        options[key.strip()] = _value(value.strip())
+    return lambda t: _memo(name, lambda: get_engine("rapidocr", **options))
+
+
+def _value(text: str) -> Any:
+    for convert in (int, float):
+        try:
+            return convert(text)
+        except ValueError:
+            pass
+    return {"true": True, "false": False}.get(text.lower(), text)
+
+
 def _read_one(name: str, tally: Tally, image: np.ndarray, angle: float, truth: Truth, log: Callable[[str], None]) -> None:
     try:
-        engine = FACTORIES[name](truth)
+        engine = (FACTORIES.get(name) or variant(name))(truth)  # type: ignore[misc]
     except EngineUnavailable as exc:
         if not tally.errors:
             log(f"{name}: unavailable: {exc}")
@@ -247,11 +271,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pages", type=int, default=None, help="first N pages (languages interleaved)")
     ap.add_argument("--data", type=Path, default=QUICK_DIR)
-    ap.add_argument("--engines", default=",".join(FACTORIES), help="comma-separated subset")
+    ap.add_argument("--engines", default=",".join(FACTORIES),
+                    help="comma-separated subset; NAME@key=value,... adds options to a rapidocr engine "
+                         "(separate such engines with ';')")
     ap.add_argument("--out", type=Path, default=Path("bench-out/engines.json"))
     args = ap.parse_args(argv)
-    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
-    unknown = [e for e in engines if e not in FACTORIES]
+    sep = ";" if "@" in args.engines else ","
+    engines = [e.strip() for e in args.engines.split(sep) if e.strip()]
+    unknown = [e for e in engines if e not in FACTORIES and variant(e) is None]
     if unknown:
         ap.error(f"unknown engines {unknown}; choose from {list(FACTORIES)}")
     pages = quick_pages(args.data, args.pages)

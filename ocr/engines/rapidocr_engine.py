@@ -41,6 +41,11 @@ _SHORT_OPTIONS = {
 }
 
 
+# Options of pagestitch's own, not rapidocr's: the int8 recogniser and the width
+# factor of recognition inputs (fast preset only; see REC_SQUEEZE).
+_OWN_OPTIONS = ("int8", "rec_squeeze")
+
+
 def _import_rapidocr() -> Any:
     try:
         import rapidocr
@@ -108,11 +113,22 @@ def _user_params(options: dict[str, Any]) -> dict[str, Any]:
 # - Detection runs at a resolution tied to the measured text size (see det_limit);
 #   this only matters for high-resolution scans whose text is well above ~26 px.
 # Tried and NOT adopted:
-# - Reading lines narrower (REC_SQUEEZE 0.75): ~20-25 % less recognition CPU at the
-#   same CER (13 quick pages, edits vs unsqueezed: 0.8 -9, 0.75 -3, 0.7 +60), but the
-#   character boxes come out coarser and lines run across gutters are no longer cut:
-#   zh-v-002's scan fell from BLEU-4 0.942 to 0.743 in the benchmark, en-h-010's line
-#   recall from 0.971 to 0.908. Layout needs the boxes more than OCR needs the time.
+# - Reading lines narrower (REC_SQUEEZE 0.75, option rec_squeeze): ~20-35 % less
+#   recognition time at the same CER (13 quick pages, edits vs unsqueezed: 0.8 -9,
+#   0.75 -3, 0.7 +60; 3 pages: 1.90x instead of 1.41x over rapidocr-defaults, CER
+#   0.0027 vs 0.0025), but the word boxes that cut lines at gutters suffer. Two causes,
+#   both handled for squeezed reads: rapidocr groups words by gaps counted in output
+#   columns, which squeezing shrinks (unsqueezed_word_info regroups in unsqueezed
+#   columns), and each column is 1/squeeze wider, so word edges wander by ~0.08 text
+#   heights, enough to lose the column-start evidence of ocr/gutters.py
+#   (snap_words_to_ink puts Latin words at their ink). Scan bench (quick, 13 pages)
+#   vs unsqueezed: Latin pages gain (BLEU-4 0.951 -> 0.958, CER 0.216 -> 0.104), but
+#   zh-v-002 BLEU-4 0.942 -> 0.826, zh-h-005 ARI 0.991 -> 0.765, zh-h-006 link F1
+#   0.954 -> 0.857, en-h-010 line recall 0.977 -> 0.960 (regrouped, not snapped: 0.825,
+#   -, 0.831, 0.943; rapidocr's own grouping: 0.743 and 0.908). Snapping CJK words too
+#   mends zh-v-002 (0.940) but breaks horizontal CJK (zh-h-005 BLEU-4 0.888): CJK is
+#   cut at gaps between characters whose width rapidocr estimates from noisy columns.
+#   Not the default until CJK boxes hold up.
 # - Recognition batches of 32 instead of 6 were 30-45 % slower on Latin pages (line
 #   widths vary, so a batch pads to its widest line); even sorted by width, batches
 #   of 2, 4, 6, 12 cost ~10-30, 10-25, 25, 40 % more CPU per column than single lines.
@@ -216,7 +232,7 @@ def int8_model(src: Path) -> Path | None:
 
 # Recognition input: PP-OCR recognisers read lines REC_HEIGHT px high, any width.
 # A line is scaled to that height and its width further by REC_SQUEEZE (1.0 keeps the
-# aspect; see PRESETS for what squeezing saved and why it is not used).
+# aspect; see PRESETS for what squeezing saved and why it is not the default).
 REC_HEIGHT = 48
 REC_SQUEEZE = 1.0
 
@@ -300,7 +316,114 @@ class ConcurrentRecognizer:
         # The whole input is the line (no padding), so its width ratio is the batch's.
         lines, words = self.decoder(tensor, word_box, wh_ratio_list=[1.0], max_wh_ratio=1.0)
         text, score = lines[0]
-        return text, score, words[0] if word_box else None
+        if not word_box:
+            return text, score, None
+        if self.squeeze != 1.0:
+            words[0] = unsqueezed_word_info(text, tensor[0], self.squeeze, words[0])
+            snap_words_to_ink(crop, words[0], self.squeeze)
+        return text, score, words[0]
+
+
+def ctc_selection(indices: np.ndarray) -> np.ndarray:
+    """The CTC columns that decode to a character (rapidocr's ``selection``)."""
+    selection = np.ones(len(indices), dtype=bool)
+    selection[1:] = indices[1:] != indices[:-1]
+    return selection & (indices != 0)  # 0 is the blank
+
+
+def unsqueezed_word_info(text: str, probs: np.ndarray, squeeze: float, info: Any) -> Any:
+    """rapidocr's word info of a line read ``squeeze`` times narrower, in unsqueezed columns.
+
+    rapidocr starts a new word where more than WORD_GAP output columns separate two
+    characters, and sizes characters from those columns. A squeezed read has fewer
+    columns for the same gap, so a column gutter shrinks below the limit and its two
+    sides become one word. Here each character's column is mapped back to where it lies
+    unsqueezed and the words are grouped by rapidocr's rules (a space, a change between
+    CJK and Latin, a gap over WORD_GAP columns) in those units; the line's length is
+    the unsqueezed one, so positions along the line box are kept.
+    """
+    from rapidocr.ch_ppocr_rec.typings import WordInfo, WordType
+    from rapidocr.utils.utils import has_chinese_char
+
+    cols = np.flatnonzero(ctc_selection(probs.argmax(axis=1)))
+    if len(cols) != len(text) or not len(cols):
+        return info
+    # Column c's centre, unsqueezed; rapidocr puts a character at its column's centre.
+    pos = (cols + 0.5) / squeeze - 0.5
+    grouped = WordInfo(line_txt_len=len(probs) / squeeze, confs=info.confs)
+    word: list[str] = []
+    where: list[float] = []
+    kind = None
+    for char, x in zip(text, pos):
+        this = WordType.CN if has_chinese_char(char) else WordType.EN_NUM
+        if char.isspace() or (word and (this != kind or x - where[-1] > WORD_GAP)):
+            if word:
+                grouped.words.append(word)
+                grouped.word_cols.append(where)
+                grouped.word_types.append(kind)
+            word, where = [], []
+        if char.isspace():
+            continue
+        word.append(char)
+        where.append(float(x))
+        kind = this
+    if word:
+        grouped.words.append(word)
+        grouped.word_cols.append(where)
+        grouped.word_types.append(kind)
+    return grouped
+
+
+# rapidocr's word break: more than this many (unsqueezed) output columns between characters.
+WORD_GAP = 5
+
+
+def ink_columns(crop: np.ndarray) -> np.ndarray:
+    """Which pixel columns of a line crop hold ink, in the middle half of its height."""
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    h = gray.shape[0]
+    band = gray[h // 4: max(h // 4 + 1, (3 * h) // 4)]
+    if int(band.max()) - int(band.min()) < 32:
+        return np.zeros(gray.shape[1], dtype=bool)
+    _, ink = cv2.threshold(band, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return ink.any(axis=0)
+
+
+def snap_words_to_ink(crop: np.ndarray, info: Any, squeeze: float) -> None:
+    """Move each word (all its columns alike) so that its box starts where its ink starts.
+
+    A squeezed read places characters only to within a coarser column; the word's ink
+    in the crop is exact. The shift is at most one squeezed column, and a word moves only
+    to an ink start that follows a blank run (a word space, not a gap inside a letter).
+    """
+    if not info.words or info.line_txt_len <= 0:
+        return
+    h, w = crop.shape[:2]
+    ink = ink_columns(crop)
+    if not ink.any():
+        return
+    cw = w / info.line_txt_len  # crop pixels per unsqueezed column
+    pitches = [(c[-1] - c[0]) / (len(c) - 1) for c in info.word_cols if len(c) > 1]
+    chars = sum(len(c) for c in info.word_cols)
+    char_w = cw * float(np.mean(pitches)) if pitches else w / max(chars, 1)
+    blank = max(2, int(round(0.12 * h)))
+    # Ink starts after at least `blank` empty columns (the crop's edge counts as empty).
+    padded = np.concatenate([np.zeros(blank, dtype=bool), ink])
+    empty_before = np.convolve(~padded, np.ones(blank, dtype=int), mode="valid")[:-1] == blank
+    starts = np.flatnonzero(ink & empty_before)
+    if not len(starts):
+        return
+    reach = cw / squeeze
+    from rapidocr.ch_ppocr_rec.typings import WordType
+
+    if any(kind is not WordType.EN_NUM for kind in info.word_types):
+        return  # CJK is cut at gaps between characters, which shifting words would open
+    for k, cols in enumerate(info.word_cols):
+        lo = (cols[0] + 0.5) * cw - char_w / 2
+        near = starts[np.abs(starts - lo) <= reach]
+        if len(near):
+            shift = (float(near[np.argmin(np.abs(near - lo))]) - lo) / cw
+            info.word_cols[k] = [c + shift for c in cols]
 
 
 class RapidOCREngine:
@@ -330,7 +453,7 @@ class RapidOCREngine:
             if quantised is not None:
                 params["Rec.model_path"] = str(quantised)
                 self.rec_weights = "int8"
-        params.update(_user_params({k: v for k, v in self._options.items() if k != "int8"}))
+        params.update(_user_params({k: v for k, v in self._options.items() if k not in _OWN_OPTIONS}))
         self._use_cls = bool(params.get("Global.use_cls", True))
         # Text-size-driven detection only when the user set no detection size himself.
         self._adaptive_det = preset == "fast" and not any(
@@ -341,7 +464,8 @@ class RapidOCREngine:
             # rapidocr uses an already loaded recogniser as its own (see _load_rec_model);
             # "threads" bounds the recognition workers as it bounds ONNX Runtime's threads.
             workers = int(self._options.get("threads") or cpu_count())
-            self._ocr.text_rec = ConcurrentRecognizer(str(params["Rec.model_path"]), workers)
+            squeeze = float(self._options.get("rec_squeeze", REC_SQUEEZE))
+            self._ocr.text_rec = ConcurrentRecognizer(str(params["Rec.model_path"]), workers, squeeze)
         self._load_seconds = time.perf_counter() - started
         # rapidocr keeps call options (use_cls) and the detector's size on the object.
         self._lock = threading.Lock()
