@@ -221,9 +221,14 @@ def _row_order(group: list[int], frame: Frame) -> list[int]:
 
 
 def split_paragraphs(group: list[int], page: Page, frame: Frame, params: BlockParams) -> list[list[int]]:
-    """Cut a block where a paragraph ends (indent, or short line after a full stop)."""
-    if len(group) < 3:
+    """Cut a block where a paragraph ends (indent, or short line after a full stop), and
+    around jump lines."""
+    if len(group) < 2:
         return [group]
+    # A jump line ("Continued from Page 1") set like the text is still no part of it.
+    jump = {i: c.is_jump_line(page.lines[i].text) for i in group}
+    if len(group) < 3 and not any(jump.values()):
+        return [group]  # too short to tell paragraphs apart
     span = g.union(frame.boxes[i] for i in group)
     s = g.median_or((frame.sizes[i] for i in group), frame.size)
     parts: list[list[int]] = [[group[0]]]
@@ -234,7 +239,8 @@ def split_paragraphs(group: list[int], page: Page, frame: Frame, params: BlockPa
         indented = cb[0] - span[0] > params.indent * s
         short = span[2] - pb[2] > SHORT_END * s and c.ends_sentence(page.lines[prev].text)
         centred = centre[cur] or centre[prev]
-        if not same_row and (centred or ((indented or short) and _full_width_rest(group, cur, span, frame, s))):
+        if not same_row and (centred or jump[prev] or jump[cur]
+                             or ((indented or short) and _full_width_rest(group, cur, span, frame, s))):
             parts.append([cur])
         else:
             parts[-1].append(cur)

@@ -112,6 +112,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("--stdout prints one input; give exactly one")
     failed = 0
     shared = _shared_stems(args.inputs)
+    done: list[Any] = []  # every page, for the jumps across pages of the issue
     for path in _progress(args.inputs, args):
         try:
             pages = list(_pages(path, args))
@@ -121,13 +122,31 @@ def cmd_run(args: argparse.Namespace) -> int:
             for page, multi in pages:
                 stem = output_stem(page, multi, keep_extension=_stem_key(path) in shared)
                 write_outputs(page, args.out, args.format, stem=stem)
+                done.append(page)
         except InputError as exc:
             failed += 1
             _error(exc.path, exc.problem)
         except (OSError, ValueError, RuntimeError) as exc:
             failed += 1
             _error(path, f"{type(exc).__name__}: {exc}")
+    if len(done) > 1:
+        _write_issue(done, args.out)
     return 1 if failed else 0
+
+
+ISSUE_FILE = "_issue.json"  # the underscore keeps it apart from pages' own outputs
+
+
+def _write_issue(pages: list[Any], outdir: Path) -> None:
+    """_issue.json, when articles jump from page to page ("Continued on Page 5"): the
+    jumps and the articles joined across pages."""
+    from layout.jumps import issue_dict, link_pages
+    from layout.writers import atomic_write
+
+    jumps = link_pages(pages)
+    if jumps:
+        text = json.dumps(issue_dict(pages, jumps), ensure_ascii=False, indent=1) + "\n"
+        atomic_write(Path(outdir) / ISSUE_FILE, text)
 
 
 def _stem_key(path: Path) -> str:
@@ -147,7 +166,12 @@ def _print_pages(pages: list[Any], fmt: str) -> None:
     from layout.model import SCHEMA, page_to_dict
 
     if fmt == "json" and len(pages) > 1:
-        text = json.dumps({"schema": SCHEMA, "pages": [page_to_dict(p) for p in pages]}, ensure_ascii=False, indent=1) + "\n"
+        from layout.jumps import issue_dict, link_pages
+
+        issue = issue_dict(pages, link_pages(pages))
+        data = {"schema": SCHEMA, "pages": [page_to_dict(p) for p in pages], "jumps": issue["jumps"],
+                "jumped_articles": issue["articles"]}
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     else:
         text = "".join(render(p, fmt) for p in pages)
     sys.stdout.write(text)
