@@ -227,10 +227,12 @@ def load_real(root: Path = REAL_DIR) -> dict[str, list[RealPage]]:
 
 
 def _filler(box: Box) -> str:
-    """Neutral text of about the right length for a line the GT gives no text."""
+    """Neutral text for a line the GT gives no text: words of five letters, as many
+    characters as the box holds at half an em each, so that the character advance
+    (layout.frame) reads the box's height and nothing else."""
     w, h = box[2] - box[0], max(1.0, box[3] - box[1])
-    n = max(1, int(w / (0.5 * h)))
-    return " ".join("x" * 5 for _ in range(max(1, n // 6)))
+    n = max(1, int(round(w / (0.5 * h))))
+    return "".join("x" if k % 6 != 5 else " " for k in range(n)).strip() or "x"
 
 
 def shuffled_page(rp: RealPage, seed: int = SEED) -> Page:

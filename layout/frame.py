@@ -82,7 +82,8 @@ def build_frame(page: Page, direction: str | None = None) -> Frame:
     return Frame(boxes, sizes, size, _char_width(page.lines, boxes), vertical, skew, seps, precise, _weights(page.lines))
 
 
-ADVANCE_MIN_CHARS = 6  # lines this long have an advance worth measuring
+ADVANCE_MIN_CHARS = 6  # lines this long have an advance worth measuring,
+ADVANCE_FULL_CHARS = 10.0  # ... counting fully from this many ems (shorter: partly)
 
 
 def _with_advances(lines: tuple[Line, ...], boxes: tuple[Box, ...], sizes: tuple[float, ...],
@@ -101,22 +102,44 @@ def _with_advances(lines: tuple[Line, ...], boxes: tuple[Box, ...], sizes: tuple
     if len(known) < 5:
         return sizes
     scale = median(s for _, s in known) / median(a for a, _ in known)
-    return tuple((s * a * scale) ** 0.5 if a else s for a, s in zip(adv, sizes))
+    weight = [min(1.0, n / ADVANCE_FULL_CHARS) for n in counts]
+    return tuple(s ** (1 - w / 2) * (a * scale) ** (w / 2) if a else s for a, s, w in zip(adv, sizes, weight))
+
+
+# Average widths in ems of the signs of Latin type (roman faces): capitals are about a
+# third wider than lower case, a word space about a third of an em. Without this an
+# all-capitals line ("SPECTACLES", a cast list) reads as type set larger.
+LATIN_EMS = {"lower": 0.5, "upper": 0.68, "digit": 0.55, "space": 0.3, "other": 0.35}
+
+
+CJK_WIDE_SIGNS = frozenset("…—")
+
+
+def _latin_ems(ch: str) -> float:
+    if ch.islower():
+        return LATIN_EMS["lower"]
+    if ch.isupper():
+        return LATIN_EMS["upper"]
+    if ch.isdigit():
+        return LATIN_EMS["digit"]
+    return LATIN_EMS["space"] if ch == " " else LATIN_EMS["other"]
 
 
 def _advance_chars(text: str, vertical: bool = False, cjk: bool | None = None) -> float:
     """How many ems of width the line's characters take: a CJK character (or full-width
-    sign) one, anything else (Latin letters, digits, quotes, ellipses, a Latin space)
-    about half; set vertically, every sign takes a full cell. On a CJK page (``cjk``;
-    by default: this line's script) spaces are the OCR's, not the type's, and count
-    nothing. Lines of fewer than ADVANCE_MIN_CHARS characters count 0 (not measured)."""
+    sign) one, Latin signs their average width (LATIN_EMS); set vertically, every sign
+    takes a full cell. On a CJK page (``cjk``; by default: this line's script) spaces
+    are the OCR's, not the type's, and count nothing. Lines of fewer than
+    ADVANCE_MIN_CHARS characters count 0 (not measured)."""
     text = text.strip()
-    visible = text.replace(" ", "")
-    counted = visible if (is_cjk_text(text) if cjk is None else cjk) else text
+    cjk_page = is_cjk_text(text) if cjk is None else cjk
+    counted = text.replace(" ", "") if cjk_page else text
     if len(counted) < ADVANCE_MIN_CHARS:
         return 0.0
-    wide = len(visible) if vertical else sum(1 for ch in visible if is_cjk(ch))
-    return wide + 0.5 * (len(counted) - wide)
+    if vertical:
+        return float(len(counted))
+    # CJK fonts set ellipses and dashes a full cell wide ("……", "——").
+    return sum(1.0 if is_cjk(ch) or (cjk_page and ch in CJK_WIDE_SIGNS) else _latin_ems(ch) for ch in counted)
 
 
 def _weights(lines: tuple[Line, ...]) -> tuple[bool | None, ...]:

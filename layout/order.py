@@ -200,13 +200,18 @@ def _module_order(boxes: Sequence[Box], roles: Sequence[str], separators: Sequen
     """Page header first and footer last (each left to right), the modules between."""
     head = sorted((i for i, r in enumerate(roles) if r == "header"), key=lambda i: boxes[i][0])
     foot = sorted((i for i, r in enumerate(roles) if r == "footer"), key=lambda i: boxes[i][0])
-    rest = [i for i, r in enumerate(roles) if r not in ("header", "footer")]
+    # The masthead is placed by masthead_first, not by the block rules: pieces of a
+    # name in display type make cycles with the ears under them.
+    mast = [i for i, r in enumerate(roles) if r == "masthead"]
+    rest = [i for i, r in enumerate(roles) if r not in ("header", "footer", "masthead")]
     inner = _modules_in_order([boxes[i] for i in rest], [roles[i] for i in rest], separators, size)
-    return head + masthead_first([rest[j] for j in inner], boxes, roles, size) + foot
+    mast = [mast[j] for j in partial_order([boxes[i] for i in mast], [roles[i] for i in mast], separators, size)]
+    return head + masthead_first([rest[j] for j in inner], mast, boxes, roles, size) + foot
 
 
-def masthead_first(order: list[int], boxes: Sequence[Box], roles: Sequence[str], size: float) -> list[int]:
-    """The masthead is read before the ears beside it, and its band before what lies under.
+def masthead_first(order: list[int], mast: list[int], boxes: Sequence[Box], roles: Sequence[str], size: float) -> list[int]:
+    """The masthead (``mast``, in its own order) is read before the ears beside it, and
+    its band before what lies under.
 
     Among the blocks over the columns the masthead heads (half of each block at least), the
     places they hold in ``order`` are dealt out again: blocks above the masthead first,
@@ -218,7 +223,6 @@ def masthead_first(order: list[int], boxes: Sequence[Box], roles: Sequence[str],
         1 Thlr.      STAATS-   ANZEIGER.     Anstalten          ears, then No 244.
         No 244.
     """
-    mast = [i for i in order if roles[i] == "masthead"]
     if not mast:
         return order
     band = _masthead_band(_union([boxes[i] for i in mast]), [boxes[i] for i in order], size)
@@ -232,6 +236,9 @@ def masthead_first(order: list[int], boxes: Sequence[Box], roles: Sequence[str],
         middle = (b[1] + b[3]) / 2.0
         return 0 if middle < band[1] else 2 if middle <= band[3] else 3
 
+    # The masthead takes the place of the first block it goes before.
+    first = next((p for p, i in enumerate(order) if group(i) is not None), len(order))
+    order = order[:first] + mast + order[first:]
     groups = {i: group(i) for i in order}
     slots = [p for p, i in enumerate(order) if groups[i] is not None]
     dealt = sorted((i for i in order if groups[i] is not None), key=lambda i: groups[i])  # stable

@@ -234,9 +234,9 @@ def _nameplate(roles: list[str], boxes: list[Box], n_lines: list[int], sizes: li
               Königlich Preußischer
         ears  STAATS-    ANZEIGER.   ears      all four heads: the masthead
     """
-    def display(k: int, least: float) -> bool:
+    def display(k: int, least: float, level: bool = True) -> bool:
         return (roles[k] == "headline" and n_lines[k] == 1 and sizes[k] >= least * body
-                and g.width(boxes[k]) >= g.height(boxes[k]))
+                and (g.width(boxes[k]) >= g.height(boxes[k]) or not level))
 
     seeds = [k for k in range(len(boxes)) if display(k, NAMEPLATE) and not _text_above(k, roles, boxes)]
     if not seeds:
@@ -247,7 +247,8 @@ def _nameplate(roles: list[str], boxes: list[Box], n_lines: list[int], sizes: li
     while grown:
         grown = False
         for k in range(len(boxes)):
-            if k not in members and display(k, NAMEPLATE_PART) and any(
+            # A part may be narrow: OCR breaks a letter or two off the name.
+            if k not in members and display(k, NAMEPLATE_PART, level=False) and any(
                     _beside_or_over(boxes[k], boxes[m]) for m in members):
                 members.add(k)
                 grown = True

@@ -275,8 +275,11 @@ def test_a_head_whose_boxes_measure_barely_taller_is_known_by_its_wider_characte
 def test_character_advance_counts_cjk_cells_and_half_width_signs():
     from layout.frame import _advance_chars
 
+    from pytest import approx
+
     assert _advance_chars("中华民国的官都是") == 8
-    assert _advance_chars("牌” “吊膀” “拆白”") == 5 + 0.5 * 5  # OCR spaces between CJK signs: none
-    assert _advance_chars("body text") == 4.5  # Latin letters and spaces about half an em
+    assert _advance_chars("牌” “吊膀” “拆白”") == approx(5 + 0.35 * 5)  # OCR spaces between CJK signs: none
+    assert _advance_chars("body text") == approx(8 * 0.5 + 0.3)  # Latin letters about half an em
+    assert _advance_chars("SPECTACLES") == approx(10 * 0.68)  # capitals wider
     assert _advance_chars("“……”。") == 0.0  # too short to measure
     assert _advance_chars("一二三“四”五", vertical=True) == 7
