@@ -227,12 +227,13 @@ def load_real(root: Path = REAL_DIR) -> dict[str, list[RealPage]]:
 
 
 def _filler(box: Box) -> str:
-    """Neutral text for a line the GT gives no text: words of five letters, as many
-    characters as the box holds at half an em each, so that the character advance
-    (layout.frame) reads the box's height and nothing else."""
+    """Neutral text for a line the GT gives no text: "words" of five middle dots, as
+    many signs as the box holds (layout.frame counts a dot about a third of an em), so
+    that the character advance reads the box's height and nothing else, and no letter
+    case or sentence mark says where a line stands in its paragraph."""
     w, h = box[2] - box[0], max(1.0, box[3] - box[1])
-    n = max(1, int(round(w / (0.5 * h))))
-    return "".join("x" if k % 6 != 5 else " " for k in range(n)).strip() or "x"
+    n = max(1, int(round(w / (0.35 * h))))
+    return "".join("·" if k % 6 != 5 else " " for k in range(n)).strip() or "·"
 
 
 def shuffled_page(rp: RealPage, seed: int = SEED) -> Page:

@@ -44,6 +44,7 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
     roles = _centred_heads(roles, boxes, n_lines, body)
     if not frame.precise:
         roles = _flowing_heads(roles, boxes, n_lines, body, frame)
+        roles = _run_on_lines(roles, boxes, text, n_lines, body)
     roles = _page_furniture(roles, boxes, text, body, n_lines)
     return _nameplate(roles, boxes, n_lines, sizes, body)
 
@@ -87,6 +88,20 @@ def _flowing_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body:
         full = g.width(b) >= FULL_WIDTH * max(g.width(a), g.width(c))
         ruled = any(a[3] - body <= (r[1] + r[3]) / 2 <= c[1] + body and g.x_overlap(r, b) > 0 for r in rules)
         if solid and full and not ruled:
+            out[i] = "body"
+    return out
+
+
+def _run_on_lines(roles: list[str], boxes: list[Box], text: list[str], n_lines: list[int], body: float) -> list[str]:
+    """A measured one-line "head" that starts in lower case right under running text is
+    the last line of its paragraph ('you."' boxed tall by its quotes and descender):
+    Latin heads start with a capital."""
+    out = list(roles)
+    for i, role in enumerate(roles):
+        if role not in ("headline", "subheadline") or n_lines[i] != 1 or not c.starts_lower(text[i]):
+            continue
+        above = _neighbour(i, boxes, below=False)
+        if above is not None and roles[above] == "body" and boxes[i][1] - boxes[above][3] < FLOW_GAP * body:
             out[i] = "body"
     return out
 
@@ -166,6 +181,10 @@ def _role(text: str, rel_size: float, n_lines: int, limits: tuple[float, float, 
         return "headline"  # a long block in larger type is text (footnotes made it look large)
     if rel_size >= subhead and n_lines <= 4:
         return "subheadline"
+    if limits is MEASURED and rel_size >= subhead and n_lines <= 2 * HEADLINE_LINES:
+        # Measured, a long run of lines all a step larger than the text is a head that
+        # a narrow column wrapped (its size shrunk to fit), not noise: that averages out.
+        return "headline"
     if rel_size <= caption and n_lines <= 3:
         return "caption"
     if n_lines <= 2 and len(stripped) <= 60 * n_lines and _BYLINE.search(stripped):

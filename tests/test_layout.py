@@ -283,3 +283,26 @@ def test_character_advance_counts_cjk_cells_and_half_width_signs():
     assert _advance_chars("SPECTACLES") == approx(10 * 0.68)  # capitals wider
     assert _advance_chars("“……”。") == 0.0  # too short to measure
     assert _advance_chars("一二三“四”五", vertical=True) == 7
+
+
+def test_a_paragraphs_last_line_boxed_tall_is_no_headline():
+    # 'you."' measured 1.25 text sizes (quotes and a descender) right under its
+    # paragraph: it starts in lower case, so it runs on; it opens no article.
+    body = [Line(f"b{r}", f"words of the running text on line {r} go", (0, r * 22, 300, 20 + r * 22), height=20.0)
+            for r in range(6)]
+    last = [Line("l", 'you."', (0, 132, 40, 157), height=25.0)]
+    after = [Line(f"c{r}", f"Another paragraph starts here, line {r} on", (0, 170 + r * 22, 300, 190 + r * 22),
+                  height=20.0) for r in range(4)]
+    result = reconstruct(Page(width=300, height=300, lines=tuple(body + last + after)))
+    assert len(result.articles) == 1
+    assert [b.role for b in result.blocks if "l" in b.line_ids] == ["body"]
+
+
+def test_a_long_head_a_step_larger_in_a_narrow_column_is_a_headline():
+    # Seven lines of a head 1.25 times the text (shrunk to fit its narrow column), as OCR
+    # measures it, over ten lines of text.
+    head = [Line(f"h{r}", f"Head word {r} here", (0, r * 30, 200, 25 + r * 30), height=25.0) for r in range(7)]
+    body = [Line(f"b{r}", f"text of the story on {r} goes on", (0, 220 + r * 22, 200, 240 + r * 22), height=20.0)
+            for r in range(10)]
+    result = reconstruct(Page(width=200, height=500, lines=tuple(head + body)))
+    assert [b.role for b in result.blocks if "h0" in b.line_ids] == ["headline"]
