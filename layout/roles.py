@@ -93,17 +93,23 @@ def _flowing_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body:
 
 
 def _run_on_lines(roles: list[str], boxes: list[Box], text: list[str], n_lines: list[int], body: float) -> list[str]:
-    """A measured one-line "head" that starts in lower case right under running text is
-    the last line of its paragraph ('you."' boxed tall by its quotes and descender):
-    Latin heads start with a capital."""
+    """A measured one-line "head" right under running text that starts in lower case,
+    or is CJK and ends with a full stop, is the last line of its paragraph ('you."'
+    boxed tall by its quotes and descender, "觉。"): Latin heads start with a capital,
+    Chinese heads end without a stop."""
     out = list(roles)
     for i, role in enumerate(roles):
-        if role not in ("headline", "subheadline") or n_lines[i] != 1 or not c.starts_lower(text[i]):
+        if role not in ("headline", "subheadline") or n_lines[i] != 1 or not _runs_on(text[i]):
             continue
         above = _neighbour(i, boxes, below=False)
         if above is not None and roles[above] == "body" and boxes[i][1] - boxes[above][3] < FLOW_GAP * body:
             out[i] = "body"
     return out
+
+
+def _runs_on(text: str) -> bool:
+    t = text.strip()
+    return c.starts_lower(t) or (c.is_cjk_text(t) and t.endswith(("。", "！", "？", "。”", "！”", "？”")))
 
 
 def _neighbour(i: int, boxes: list[Box], below: bool) -> int | None:

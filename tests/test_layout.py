@@ -306,3 +306,13 @@ def test_a_long_head_a_step_larger_in_a_narrow_column_is_a_headline():
             for r in range(10)]
     result = reconstruct(Page(width=200, height=500, lines=tuple(head + body)))
     assert [b.role for b in result.blocks if "h0" in b.line_ids] == ["headline"]
+
+
+def test_a_cjk_paragraphs_last_line_with_its_stop_is_no_headline():
+    body = [Line(f"b{r}", "即如这一回女子师范大学的风潮" + str(r), (0, r * 22, 300, 20 + r * 22), height=20.0)
+            for r in range(6)]
+    last = [Line("l", "觉。", (0, 132, 44, 158), height=26.0)]
+    after = [Line(f"c{r}", "另一段文字从这里开始说起了" + str(r), (0, 170 + r * 22, 300, 190 + r * 22), height=20.0)
+             for r in range(4)]
+    result = reconstruct(Page(width=300, height=300, lines=tuple(body + last + after)))
+    assert [b.role for b in result.blocks if "l" in b.line_ids] == ["body"]
