@@ -22,12 +22,14 @@ def synthetic_page(n_lines: int, columns: int = 6, rows_per_section: int = 20) -
     y = 0.0
     col_w, gap, size = 300.0, 20.0, 14.0
     while len(lines) < n_lines:
-        lines.append(Line(f"h{len(lines)}", "标题" * 6, (0, y, columns * (col_w + gap), y + 2.2 * size), height=2.2 * size))
+        # Boxes as wide as their characters set solid (the layout reads the advance).
+        lines.append(Line(f"h{len(lines)}", "标题" * 6, (0, y, 12 * 2.2 * size, y + 2.2 * size), height=2.2 * size))
         y += 3 * size
         for r in range(rows_per_section):
             for c in range(columns):
                 x0 = c * (col_w + gap)
-                lines.append(Line(f"l{len(lines)}", BODY[: 12 + (r + c) % 9], (x0, y, x0 + col_w, y + size), height=size))
+                text = BODY[: 12 + (r + c) % 9]
+                lines.append(Line(f"l{len(lines)}", text, (x0, y, x0 + min(col_w, len(text) * size), y + size), height=size))
             y += 1.4 * size
         y += 2 * size
     return Page(width=columns * (col_w + gap), height=y, lines=tuple(lines[:n_lines]))

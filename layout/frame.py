@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from layout import geometry as g
-from layout.continuity import is_cjk, is_cjk_text
+from layout.continuity import is_cjk_text, strip_cjk
 from layout.model import Box, Line, Page, Separator
 
 
@@ -110,19 +110,8 @@ def _with_advances(lines: tuple[Line, ...], boxes: tuple[Box, ...], sizes: tuple
 # third wider than lower case, a word space about a third of an em. Without this an
 # all-capitals line ("SPECTACLES", a cast list) reads as type set larger.
 LATIN_EMS = {"lower": 0.5, "upper": 0.68, "digit": 0.55, "space": 0.3, "other": 0.35}
-
-
-CJK_WIDE_SIGNS = frozenset("…—")
-
-
-def _latin_ems(ch: str) -> float:
-    if ch.islower():
-        return LATIN_EMS["lower"]
-    if ch.isupper():
-        return LATIN_EMS["upper"]
-    if ch.isdigit():
-        return LATIN_EMS["digit"]
-    return LATIN_EMS["space"] if ch == " " else LATIN_EMS["other"]
+# CJK fonts set ellipses and dashes a full cell wide ("……", "——").
+CJK_WIDE_SIGNS = "…—"
 
 
 def _advance_chars(text: str, vertical: bool = False, cjk: bool | None = None) -> float:
@@ -138,8 +127,18 @@ def _advance_chars(text: str, vertical: bool = False, cjk: bool | None = None) -
         return 0.0
     if vertical:
         return float(len(counted))
-    # CJK fonts set ellipses and dashes a full cell wide ("……", "——").
-    return sum(1.0 if is_cjk(ch) or (cjk_page and ch in CJK_WIDE_SIGNS) else _latin_ems(ch) for ch in counted)
+    # Counted with str methods and one regex: this runs over every character of a page.
+    rest = strip_cjk(counted)
+    if cjk_page:
+        for sign in CJK_WIDE_SIGNS:
+            rest = rest.replace(sign, "")
+    upper = sum(map(str.isupper, rest))
+    lower = sum(map(str.islower, rest))
+    digit = sum(map(str.isdigit, rest))
+    space = rest.count(" ")
+    other = len(rest) - upper - lower - digit - space
+    return (len(counted) - len(rest) + LATIN_EMS["upper"] * upper + LATIN_EMS["lower"] * lower
+            + LATIN_EMS["digit"] * digit + LATIN_EMS["space"] * space + LATIN_EMS["other"] * other)
 
 
 def _weights(lines: tuple[Line, ...]) -> tuple[bool | None, ...]:

@@ -291,23 +291,17 @@ def _masthead_band(band: Box, boxes: Sequence[Box], size: float) -> Box:
 
 def _stacks(boxes: Sequence[Box], size: float) -> list[list[Box]]:
     """Blocks joined into stacks: one above the other, overlapping, less than a size apart."""
-    parent = list(range(len(boxes)))
+    from scipy.sparse.csgraph import connected_components
 
-    def root(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    for a, p in enumerate(boxes):
-        for b, q in enumerate(boxes[:a]):
-            overlap = min(p[2], q[2]) - max(p[0], q[0])
-            gap = max(p[1], q[1]) - min(p[3], q[3])
-            if overlap > 0.5 * min(p[2] - p[0], q[2] - q[0]) and gap < size:
-                parent[root(a)] = root(b)
+    b = np.asarray(boxes, dtype=float).reshape(-1, 4)
+    x0, y0, x1, y1 = (b[:, k] for k in range(4))
+    overlap = np.minimum.outer(x1, x1) - np.maximum.outer(x0, x0)
+    gap = np.maximum.outer(y0, y0) - np.minimum.outer(y1, y1)
+    joined = (overlap > 0.5 * np.minimum.outer(x1 - x0, x1 - x0)) & (gap < size)
+    _, label = connected_components(joined, directed=False)
     out: dict[int, list[Box]] = {}
-    for k, b in enumerate(boxes):
-        out.setdefault(root(k), []).append(b)
+    for k, box in enumerate(boxes):
+        out.setdefault(int(label[k]), []).append(box)
     return list(out.values())
 
 
