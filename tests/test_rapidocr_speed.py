@@ -92,17 +92,129 @@ def _gutter_crops():
 
 @pytest.mark.parametrize("squeeze", [1.0, 0.75])
 def test_squeezed_read_still_cuts_a_line_run_across_a_gutter(ocr_rapid_engine, squeeze):
-    from rapidocr.cal_rec_boxes import CalRecBoxes
     from rapidocr.ch_ppocr_rec.typings import TextRecInput
 
-    from ocr.engines.rapidocr_engine import ConcurrentRecognizer
+    from ocr.engines.rapidocr_engine import ConcurrentRecognizer, InkRecBoxes
     from ocr.gutters import cut_lines, raw_line
 
     recognizer = ConcurrentRecognizer(ocr_rapid_engine._ocr.text_rec.model_path, workers=1, squeeze=squeeze)
     for left, right, gutter_end, box, crop in _gutter_crops():
         out = recognizer(TextRecInput(img=[crop], return_word_box=True))
-        out = CalRecBoxes()([crop], box[np.newaxis], out)
+        out = InkRecBoxes()([crop], box[np.newaxis], out)  # as the engine boxes words
         pieces = cut_lines([raw_line(out.txts[0], box, out.scores[0], out.word_results[0])])
         assert [text for text, _, _ in pieces] == [left, right], squeeze
         # The right-hand piece starts at its column, not in the gutter before it.
         assert abs(pieces[1][1][0][0] - gutter_end) < 6
+
+
+def test_shrink_quads_moves_every_side_in():
+    from ocr.engines.rapidocr_engine import shrink_quads
+
+    box = np.array([[[10, 20], [110, 20], [110, 50], [10, 50]]], np.int32)
+    out = shrink_quads(box, 2.0)
+    assert out.dtype == np.float32
+    assert out[0].tolist() == [[12, 22], [108, 22], [108, 48], [12, 48]]
+    # A box too thin to shrink keeps at least 2 px across, around its middle.
+    thin = shrink_quads(np.array([[[0, 0], [100, 0], [100, 3], [0, 3]]]), 5.0)[0]
+    assert thin[2][1] - thin[0][1] == pytest.approx(2.0)
+    assert shrink_quads(box, 0.0)[0].tolist() == box[0].tolist()
+
+
+def test_shrinking_detector_takes_back_growth_of_a_reduced_input():
+    from types import SimpleNamespace
+
+    from ocr.engines.rapidocr_engine import DET_GROWTH, ShrinkingDetector
+
+    box = np.array([[[100, 100], [300, 100], [300, 140], [100, 140]]], np.int32)
+
+    class Inner:
+        limit_type, limit_side_len = "max", 1000
+
+        def __call__(self, img):
+            return SimpleNamespace(boxes=box.copy())
+
+    det = ShrinkingDetector(Inner())
+    out = det(np.zeros((2000, 1500, 3), np.uint8)).boxes  # input halved: 1/s - 1 = 1
+    assert out[0][0].tolist() == pytest.approx([100 + DET_GROWTH, 100 + DET_GROWTH])
+    assert det.limit_side_len == 1000  # attributes pass through
+    # Full resolution: boxes untouched.
+    assert det(np.zeros((900, 700, 3), np.uint8)).boxes.tolist() == box.tolist()
+
+
+def _info(words, cols, kind):
+    from rapidocr.ch_ppocr_rec.typings import WordInfo
+
+    return WordInfo(words=[list(w) for w in words], word_cols=cols, word_types=[kind] * len(words),
+                    line_txt_len=50.0, confs=[0.9] * sum(len(w) for w in words))
+
+
+def test_ink_char_edges_give_exact_gaps_and_keep_punctuation_cells():
+    from rapidocr.ch_ppocr_rec.typings import WordType
+
+    from ocr.engines.rapidocr_engine import ink_char_edges
+
+    crop = np.full((48, 400, 3), 255, np.uint8)
+    crop[8:40, 40:70] = 0
+    crop[8:40, 72:100] = 0  # two characters set solid
+    crop[30:38, 104:110] = 0  # a comma, inked at the bottom left of its cell
+    crop[8:40, 200:230] = 0  # a character after a gutter
+    # Columns (8 px each) off by up to a column, as squeezed reads place them.
+    info = _info(["字字，字"], [[6.6, 10.5, 13.0, 26.8]], WordType.CN)
+    ink_char_edges(crop, info)
+    px = [[round(a * 400), round(b * 400)] for a, b in info.char_edges]
+    assert info.edge_texts == list("字字，字")
+    assert px[0][0] == 40 and px[3] == [200, 230]  # segment edges are the ink's
+    assert px[0][1] == px[1][0] and px[1][1] == px[2][0]  # no gaps inside a segment
+    assert px[2][1] >= 120  # the comma keeps its cell (column 13 of 8 px, pitch 31 px)
+    # Latin lines are boxed per word, each word from its ink.
+    latin = _info(["ab", "cd"], [[5.0, 8.0], [25.0, 28.0]], WordType.EN_NUM)
+    ink_char_edges(crop, latin)
+    assert latin.edge_texts == ["ab", "cd"]
+    assert [[round(a * 400), round(b * 400)] for a, b in latin.char_edges] == [[40, 110], [200, 230]]
+    # A blank crop is left to rapidocr.
+    blank = _info(["ab"], [[5.0, 8.0]], WordType.EN_NUM)
+    ink_char_edges(np.full((48, 400, 3), 255, np.uint8), blank)
+    assert blank.char_edges is None
+
+
+def test_ink_rec_boxes_box_by_edges_and_fall_back_to_rapidocr():
+    from rapidocr.ch_ppocr_rec.typings import TextRecOutput, WordType
+
+    from ocr.engines.rapidocr_engine import InkRecBoxes
+
+    crop = np.full((40, 200, 3), 255, np.uint8)
+    box = np.array([[[10, 10], [210, 10], [210, 50], [10, 50]]], np.float32)
+    info = _info(["字字"], [[10.0, 20.0]], WordType.CN)
+    info.char_edges, info.edge_texts = [[0.1, 0.3], [0.5, 0.7]], ["字", "字"]
+    out = InkRecBoxes()([crop], box, TextRecOutput(txts=("字字",), word_results=(info,)))
+    (first, _, quad), (second, _, quad2) = out.word_results[0]
+    assert first == second == "字"
+    assert [quad[0][0], quad[1][0]] == pytest.approx([30, 70], abs=1)
+    assert [quad2[0][0], quad2[1][0]] == pytest.approx([110, 150], abs=1)
+    plain = _info(["字字"], [[10.0, 20.0]], WordType.CN)
+    out = InkRecBoxes()([crop], box, TextRecOutput(txts=("字字",), word_results=(plain,)))
+    assert [w[0] for w in out.word_results[0]] == ["字", "字"]
+
+
+def test_det_input_matches_rapidocr_normalisation():
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    from ocr.engines.rapidocr_engine import det_input
+
+    img = np.random.default_rng(0).integers(0, 256, (64, 96, 3), dtype=np.uint8)
+    op = DetPreProcess(736, "min", [0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
+    ours = det_input(img, op.mean, op.std, op.scale)
+    assert ours.dtype == np.float32
+    assert np.allclose(ours, op.normalize(img), atol=1e-5)
+
+
+def test_short_lines_are_read_unsqueezed(ocr_rapid_engine, monkeypatch):
+    import ocr.engines.rapidocr_engine as E
+
+    seen = []
+    real = E.rec_input
+    monkeypatch.setattr(E, "rec_input", lambda crop, squeeze=1.0: seen.append(squeeze) or real(crop, squeeze))
+    recognizer = E.ConcurrentRecognizer(ocr_rapid_engine._ocr.text_rec.model_path, workers=1, squeeze=0.75)
+    recognizer.read(np.full((40, 100, 3), 255, np.uint8), True)  # 2.5 heights long
+    recognizer.read(np.full((40, 400, 3), 255, np.uint8), True)  # 10 heights long
+    assert seen == [1.0, 0.75]

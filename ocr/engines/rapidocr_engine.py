@@ -41,9 +41,10 @@ _SHORT_OPTIONS = {
 }
 
 
-# Options of pagestitch's own, not rapidocr's: the int8 recogniser and the width
-# factor of recognition inputs (fast preset only; see REC_SQUEEZE).
-_OWN_OPTIONS = ("int8", "rec_squeeze")
+# Options of pagestitch's own, not rapidocr's: the int8 recogniser, the width factor of
+# recognition inputs and the text size the detector works at (fast preset only; see
+# REC_SQUEEZE and DET_TEXT_PX).
+_OWN_OPTIONS = ("int8", "rec_squeeze", "det_text_px")
 
 
 def _import_rapidocr() -> Any:
@@ -112,23 +113,33 @@ def _user_params(options: dict[str, Any]) -> dict[str, Any]:
 #   identical text on 13 pages.
 # - Detection runs at a resolution tied to the measured text size (see det_limit);
 #   this only matters for high-resolution scans whose text is well above ~26 px.
+#   When the input is reduced, ShrinkingDetector shrinks the boxes back by the growth
+#   measured at 0.8x and 0.7x (DET_GROWTH; mean side offset to full-resolution boxes
+#   from +0.5..1 px down to under 0.2 px on 13 pages).
+# - The detector's input is normalised in float32 (det_input), bit-identical to
+#   rapidocr's float64 arithmetic: ~0.2 s less per 2000 px page, boxes unchanged.
+# Measured idle 2-core machine (3 pages, two runs): rapidocr-defaults 11.8 / 12.3 s per
+# page, fast 8.7 / 9.6 (1.37x / 1.29x), fast with rec_squeeze=0.75 7.1 / 7.1
+# (1.66x / 1.73x). Ratios were ~0.2-0.5 higher on a loaded machine (37.6 vs 19.8 s/page).
 # Tried and NOT adopted:
-# - Reading lines narrower (REC_SQUEEZE 0.75, option rec_squeeze): ~20-35 % less
+# - Reading lines narrower (REC_SQUEEZE 0.75, option rec_squeeze): ~25-30 % less
 #   recognition time at the same CER (13 quick pages, edits vs unsqueezed: 0.8 -9,
-#   0.75 -3, 0.7 +60; 3 pages: 1.90x instead of 1.41x over rapidocr-defaults, CER
-#   0.0027 vs 0.0025), but the word boxes that cut lines at gutters suffer. Two causes,
-#   both handled for squeezed reads: rapidocr groups words by gaps counted in output
-#   columns, which squeezing shrinks (unsqueezed_word_info regroups in unsqueezed
-#   columns), and each column is 1/squeeze wider, so word edges wander by ~0.08 text
-#   heights, enough to lose the column-start evidence of ocr/gutters.py
-#   (snap_words_to_ink puts Latin words at their ink). Scan bench (quick, 13 pages)
-#   vs unsqueezed: Latin pages gain (BLEU-4 0.951 -> 0.958, CER 0.216 -> 0.104), but
-#   zh-v-002 BLEU-4 0.942 -> 0.826, zh-h-005 ARI 0.991 -> 0.765, zh-h-006 link F1
-#   0.954 -> 0.857, en-h-010 line recall 0.977 -> 0.960 (regrouped, not snapped: 0.825,
-#   -, 0.831, 0.943; rapidocr's own grouping: 0.743 and 0.908). Snapping CJK words too
-#   mends zh-v-002 (0.940) but breaks horizontal CJK (zh-h-005 BLEU-4 0.888): CJK is
-#   cut at gaps between characters whose width rapidocr estimates from noisy columns.
-#   Not the default until CJK boxes hold up.
+#   0.75 -3, 0.7 +60; 3 pages CER 0.0024 vs 0.0023), but squeezed CTC columns are
+#   1/squeeze wider, so rapidocr's word and character boxes, which ocr/gutters.py uses
+#   to cut lines at gutters, become noisy. For squeezed reads: words are regrouped in
+#   unsqueezed columns (unsqueezed_word_info); every word (Latin line) or character
+#   (other lines) is boxed by the crop's ink (ink_char_edges, InkRecBoxes), so gaps are
+#   measured blank runs, with full-width punctuation keeping its CTC cell (MARKS); lines
+#   under SQUEEZE_MIN_ASPECT heights are read unsqueezed (squeezed, two-character lines
+#   such as "鲁迅" were dropped). Scan bench (quick, 13 pages, same layout code) vs
+#   unsqueezed: BLEU-4 0.978 -> 0.984, tau 0.964 -> 0.967, link F1 0.961 -> 0.955
+#   (per-page mean 0.957 both), article CER 0.064 -> 0.050, pair F1 0.995 both;
+#   zh-v-002 BLEU-4 0.959 -> 1.000, en-h-010 0.892 -> 0.925 and many false Latin
+#   cuts gone, but en-h-008/-009 link F1 -0.055/-0.034 (a header date cut at a wide
+#   space). Earlier variants: Latin words snapped to ink (en-h-010 BLEU-4 0.780);
+#   character gaps from rapidocr's columns (zh-h-005 0.832, zh-v-003 0.904);
+#   punctuation without its cell (cuts after "，", zh-h-006 link F1 0.857). Quality now
+#   holds, but at 1.66-1.73x idle it does not reach 2x, so it stays opt-in.
 # - Recognition batches of 32 instead of 6 were 30-45 % slower on Latin pages (line
 #   widths vary, so a batch pads to its widest line); even sorted by width, batches
 #   of 2, 4, 6, 12 cost ~10-30, 10-25, 25, 40 % more CPU per column than single lines.
@@ -137,8 +148,17 @@ def _user_params(options: dict[str, Any]) -> dict[str, Any]:
 # - ONNX Runtime's memory arena, memory patterns, widths rounded to 64 px so shapes
 #   repeat, one session per worker instead of one shared: no difference.
 # - A smaller detector input (DET_TEXT_PX 18, 14, 11): detection 10-50 % faster, but
-#   line boxes come out 2-3 px taller and on close-set CJK (zh-h-001, 17 px text) 41 of
-#   296 lines no longer matched their truth line at 14 px.
+#   line boxes come out 1-3 px taller, and on close-set CJK (zh-h-001, 17 px text) 41 of
+#   296 lines no longer matched their truth line at 14 px. With the growth taken back
+#   (ShrinkingDetector) at DET_TEXT_PX 16 the box sizes match, but DB joins and splits
+#   lines differently at reduced scale (en-h-010 at 1400 px: 161 boxes vs 116): scan
+#   bench zh-v-002 BLEU-4 0.959 -> 0.689, zh-h-005 link F1 0.880 -> 0.750, aggregate
+#   BLEU-4 0.978 -> 0.958; and only 0.2 s/page faster on the 3 bench pages (with
+#   rec_squeeze 0.75: 6.91 vs 7.11 s/page, 4 more truth lines missed).
+# - Cropping blank page margins before detection: an ink bounding box keeps 87-96 %
+#   of the area (specks and scan edges near the border), and the detector's rounding of
+#   its input to multiples of 32 then changes the scale slightly, which changed boxes
+#   (zh-v-002: 85 instead of 88).
 # - Detection with one thread: ~1.7x slower than two on an idle machine, faster only
 #   while other jobs load it; turning ONNX Runtime's spin-wait off changed nothing.
 PRESETS: dict[str, dict[str, Any]] = {
@@ -181,12 +201,85 @@ def text_height(gray: np.ndarray) -> float | None:
     return float(np.percentile(heights[keep], 80))
 
 
-def det_limit(shape: tuple[int, ...], size: float | None) -> int:
-    """Long side for the detector's input so that text is ~DET_TEXT_PX high."""
+# A detector input scaled by s < 1 gives line boxes that come out larger by about
+# DET_GROWTH * (1/s - 1) px on each side (measured over the 13 quick pages at s 0.8 and
+# 0.7); ShrinkingDetector takes that back so boxes match full-resolution detection.
+DET_GROWTH = 2.1
+
+
+def shrink_quads(boxes: np.ndarray, by: float) -> np.ndarray:
+    """4-point boxes moved in by ``by`` px on every side, along their own edges."""
+    quads = np.asarray(boxes, dtype=np.float32).reshape(-1, 4, 2).copy()
+    if by <= 0 or not len(quads):
+        return quads
+    u = quads[:, 1] - quads[:, 0]  # along the top edge
+    v = quads[:, 3] - quads[:, 0]  # down the left edge
+    lu = np.linalg.norm(u, axis=1, keepdims=True)
+    lv = np.linalg.norm(v, axis=1, keepdims=True)
+    # Never below 2 px across: a box too small to shrink keeps its middle.
+    du = u / np.maximum(lu, 1e-6) * np.minimum(by, np.maximum(lu - 2, 0) / 2)
+    dv = v / np.maximum(lv, 1e-6) * np.minimum(by, np.maximum(lv - 2, 0) / 2)
+    quads[:, 0] += du + dv
+    quads[:, 1] += -du + dv
+    quads[:, 2] += -du - dv
+    quads[:, 3] += du - dv
+    return quads
+
+
+def det_input(img: np.ndarray, mean: np.ndarray, std: np.ndarray, scale: float) -> np.ndarray:
+    """rapidocr's detector normalisation, ``(img * scale - mean) / std``, in float32.
+
+    rapidocr computes it in float64 (its mean and std are float64 arrays), which on a
+    2000 px page costs ~0.2 s on an idle core, more than the rest of its pre-processing.
+    """
+    a = (np.float32(scale) / np.asarray(std, np.float32)).reshape(1, 1, -1)
+    b = (np.asarray(mean, np.float32) / np.asarray(std, np.float32)).reshape(1, 1, -1)
+    out = img.astype(np.float32)
+    out *= a
+    out -= b
+    return out
+
+
+class ShrinkingDetector:
+    """rapidocr's TextDetector whose boxes, when it ran on a reduced input, are shrunk back.
+
+    Its pre-processing normalises in float32 (det_input).
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        make = getattr(inner, "get_preprocess", None)
+        if make is None:
+            return
+
+        def get_preprocess() -> Any:
+            op = make()
+            op.normalize = lambda img: det_input(img, op.mean, op.std, op.scale)
+            return op
+
+        inner.get_preprocess = get_preprocess
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def __call__(self, img: np.ndarray) -> Any:
+        res = self.inner(img)
+        long_side = max(img.shape[0], img.shape[1])
+        limit = self.inner.limit_side_len
+        if res.boxes is None or self.inner.limit_type != "max" or long_side <= limit:
+            return res
+        scale = limit / long_side
+        res.boxes = shrink_quads(res.boxes, DET_GROWTH * (1.0 / scale - 1.0))
+        return res
+
+
+def det_limit(shape: tuple[int, ...], size: float | None, text_px: float | None = None) -> int:
+    """Long side for the detector's input so that text is ~``text_px`` (DET_TEXT_PX) high."""
+    text_px = DET_TEXT_PX if text_px is None else text_px
     long_side = max(shape[0], shape[1])
-    if size is None or size <= DET_TEXT_PX:
+    if size is None or size <= text_px:
         return long_side
-    scaled = int(long_side * DET_TEXT_PX / size)
+    scaled = int(long_side * text_px / size)
     return max(min(MIN_DET_SIDE, long_side), min(long_side, scaled))
 
 
@@ -235,6 +328,8 @@ def int8_model(src: Path) -> Path | None:
 # aspect; see PRESETS for what squeezing saved and why it is not the default).
 REC_HEIGHT = 48
 REC_SQUEEZE = 1.0
+# Lines shorter than this many times their height are read unsqueezed.
+SQUEEZE_MIN_ASPECT = 4.0
 
 
 def cpu_count() -> int:
@@ -286,6 +381,8 @@ class ConcurrentRecognizer:
         self.model_path = model_path
         self.workers = max(1, workers)
         self.squeeze = squeeze
+        # Character boxes of squeezed non-Latin lines from the crop's ink (see ink_char_edges).
+        self.ink_chars = INK_CHARS
 
     def __call__(self, args: Any) -> Any:
         """rapidocr's call: ``args`` is a TextRecInput, the answer a TextRecOutput."""
@@ -312,15 +409,21 @@ class ConcurrentRecognizer:
         """(text, score, rapidocr's word info or None) of one line crop."""
         if crop.size == 0:
             return "", 0.0, None  # rapidocr drops lines read as empty
-        tensor = self.session.run(None, {self._input: rec_input(crop, self.squeeze)})[0]
+        h, w = crop.shape[:2]
+        # Short lines (a few characters) cost little and read worse squeezed.
+        squeeze = self.squeeze if w >= SQUEEZE_MIN_ASPECT * h else 1.0
+        tensor = self.session.run(None, {self._input: rec_input(crop, squeeze)})[0]
         # The whole input is the line (no padding), so its width ratio is the batch's.
         lines, words = self.decoder(tensor, word_box, wh_ratio_list=[1.0], max_wh_ratio=1.0)
         text, score = lines[0]
         if not word_box:
             return text, score, None
-        if self.squeeze != 1.0:
-            words[0] = unsqueezed_word_info(text, tensor[0], self.squeeze, words[0])
-            snap_words_to_ink(crop, words[0], self.squeeze)
+        if squeeze != 1.0:
+            words[0] = unsqueezed_word_info(text, tensor[0], squeeze, words[0])
+            if self.ink_chars:
+                ink_char_edges(crop, words[0])
+            else:
+                snap_words_to_ink(crop, words[0], squeeze)
         return text, score, words[0]
 
 
@@ -426,6 +529,133 @@ def snap_words_to_ink(crop: np.ndarray, info: Any, squeeze: float) -> None:
             info.word_cols[k] = [c + shift for c in cols]
 
 
+# Squeezed lines that are not all Latin get their character boxes from the ink.
+INK_CHARS = True
+# Ink band of a line crop: rows outside it may hold the neighbouring lines' ink.
+INK_BAND = 0.12
+# A blank run this wide (crop heights) separates ink segments; narrower runs are the
+# space inside or between characters set solid.
+INK_BLANK = 0.15
+
+
+def _ink_profile(crop: np.ndarray) -> np.ndarray | None:
+    """Which pixel columns of a line crop hold ink (INK_BAND trimmed off top and bottom)."""
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    h = gray.shape[0]
+    cut = int(INK_BAND * h)
+    band = gray[cut: max(cut + 1, h - cut)]
+    if band.size == 0 or int(band.max()) - int(band.min()) < 32:
+        return None
+    _, ink = cv2.threshold(band, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return ink.any(axis=0)
+
+
+def _ink_segments(ink: np.ndarray, blank: int) -> list[tuple[int, int]]:
+    """[lo, hi) runs of ink columns, joined across blank runs shorter than ``blank``."""
+    cols = np.flatnonzero(ink)
+    if not len(cols):
+        return []
+    breaks = np.flatnonzero(np.diff(cols) > blank)
+    starts = np.concatenate([[cols[0]], cols[breaks + 1]])
+    ends = np.concatenate([cols[breaks], [cols[-1]]]) + 1
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+# Full-width punctuation is set in a whole cell but inked in a small part of it: such a
+# mark's box is its ink and its CTC cell (column centre plus or minus the pitch) together.
+MARKS = set("，。、；：！？（）「」『』《》〈〉【】〔〕“”‘’…—·．,.;:!?()")
+
+
+def ink_char_edges(crop: np.ndarray, info: Any) -> None:
+    """Box the words (Latin lines) or characters (other lines) of a squeezed read by ink.
+
+    rapidocr boxes a character as its CTC column's centre plus or minus the line's
+    mean pitch (a Latin word: its first to last character so); squeezed columns are
+    coarse, so gaps between boxes appear and vanish at random, and ocr/gutters.py cuts
+    lines at such gaps. Here the crop's ink is split into segments at blank runs of at
+    least INK_BLANK crop heights; each unit (word or character) runs from the segment
+    nearest its first column to the one nearest its last, and units sharing a segment
+    split it half-way between their columns. Gaps between boxes are then blank runs of
+    the crop, in pixels. Full-width punctuation keeps its cell (MARKS). The
+    edges go to ``info.char_edges`` as shares of the crop's width, for InkRecBoxes.
+    Lines whose ink cannot be read are left to rapidocr.
+    """
+    from rapidocr.ch_ppocr_rec.typings import WordType
+
+    info.char_edges = None
+    if not info.words or info.line_txt_len <= 0:
+        return
+    latin = all(kind is WordType.EN_NUM for kind in info.word_types)
+    h, w = crop.shape[:2]
+    ink = _ink_profile(crop)
+    if ink is None:
+        return
+    segments = _ink_segments(ink, max(2, int(round(INK_BLANK * h))))
+    if not segments:
+        return
+    cw = w / info.line_txt_len
+    if latin:
+        texts = ["".join(word) for word in info.words]
+        spans = [((cols[0] + 0.5) * cw, (cols[-1] + 0.5) * cw) for cols in info.word_cols]
+    else:
+        texts = [c for word in info.words for c in word]
+        spans = [((c + 0.5) * cw,) * 2 for cols in info.word_cols for c in cols]
+    if not spans or len(texts) != len(spans):
+        return
+    centres = np.array([c for cols in info.word_cols for c in cols], dtype=np.float64)
+    pitch = float(np.median(np.diff(centres))) * cw if len(centres) > 1 else float(h)
+    pitch = min(max(pitch, 0.3 * h), 2.0 * h)
+    lo_s = np.array([x for x, _ in segments], dtype=np.float64)
+    hi_s = np.array([x for _, x in segments], dtype=np.float64)
+
+    def nearest(x: float) -> int:
+        return int(np.argmin(np.maximum(lo_s - x, 0) + np.maximum(x - hi_s, 0)))
+
+    first = np.maximum.accumulate([nearest(a) for a, _ in spans])
+    last = np.maximum(np.maximum.accumulate([nearest(b) for _, b in spans]), first)
+    n = len(spans)
+    edges: list[list[float]] = []
+    for i, (a, b) in enumerate(spans):
+        # Units sharing a segment split it half-way between their columns.
+        lo = (spans[i - 1][1] + a) / 2 if i and last[i - 1] >= first[i] else lo_s[first[i]]
+        hi = (b + spans[i + 1][0]) / 2 if i + 1 < n and first[i + 1] <= last[i] else hi_s[last[i]]
+        edges.append([float(lo), float(max(hi, lo))])
+    if not latin:
+        for i, text in enumerate(texts):
+            if text in MARKS:
+                left = edges[i - 1][1] if i else 0.0
+                right = edges[i + 1][0] if i + 1 < n else float(w)
+                c = spans[i][0]
+                edges[i][0] = min(edges[i][0], max(left, c - pitch / 2))
+                edges[i][1] = max(edges[i][1], min(right, c + pitch / 2))
+    info.char_edges = [[lo / w, hi / w] for lo, hi in edges]
+    info.edge_texts = texts
+
+
+class InkRecBoxes:
+    """rapidocr's CalRecBoxes, but lines with ``char_edges`` are boxed by those edges."""
+
+    def __init__(self) -> None:
+        from rapidocr.cal_rec_boxes import CalRecBoxes
+
+        class _Boxes(CalRecBoxes):
+            def cal_ocr_word_box(self, rec_txt, bbox, word_info, return_single_char_box=False):  # type: ignore[no-untyped-def]
+                edges = getattr(word_info, "char_edges", None)
+                if not rec_txt or not edges:
+                    return super().cal_ocr_word_box(rec_txt, bbox, word_info, return_single_char_box)
+                x0, y0 = float(bbox[0][0]), float(bbox[0][1])
+                x1, y1 = float(bbox[2][0]), float(bbox[2][1])
+                chars = word_info.edge_texts
+                boxes = [[[x0 + a * (x1 - x0), y0], [x0 + b * (x1 - x0), y0],
+                          [x0 + b * (x1 - x0), y1], [x0 + a * (x1 - x0), y1]] for a, b in edges]
+                return chars, boxes, word_info.confs
+
+        self._impl = _Boxes()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._impl(*args, **kwargs)
+
+
 class RapidOCREngine:
     """PP-OCR detection + recognition via rapidocr.
 
@@ -466,6 +696,7 @@ class RapidOCREngine:
             workers = int(self._options.get("threads") or cpu_count())
             squeeze = float(self._options.get("rec_squeeze", REC_SQUEEZE))
             self._ocr.text_rec = ConcurrentRecognizer(str(params["Rec.model_path"]), workers, squeeze)
+            self._ocr.cal_rec_boxes = InkRecBoxes()
         self._load_seconds = time.perf_counter() - started
         # rapidocr keeps call options (use_cls) and the detector's size on the object.
         self._lock = threading.Lock()
@@ -496,8 +727,13 @@ class RapidOCREngine:
             return 0.0
         started = time.perf_counter()
         det = self._ocr._load_det_model()
+        if not isinstance(det, ShrinkingDetector):
+            det = self._ocr.text_det = ShrinkingDetector(det)
+        det = det.inner
         det.limit_type = "max"
-        det.limit_side_len = det_limit(bgr.shape, text_height(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)))
+        text_px = self._options.get("det_text_px")
+        det.limit_side_len = det_limit(bgr.shape, text_height(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)),
+                                       None if text_px is None else float(text_px))
         return time.perf_counter() - started
 
     def info(self) -> dict[str, Any]:
