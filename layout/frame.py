@@ -129,6 +129,8 @@ def _advance_chars(text: str, vertical: bool = False, cjk: bool | None = None) -
         return float(len(counted))
     # Counted with str methods and one regex: this runs over every character of a page.
     rest = strip_cjk(counted)
+    if not rest:
+        return float(len(counted))  # CJK set solid: a cell each
     if cjk_page:
         for sign in CJK_WIDE_SIGNS:
             rest = rest.replace(sign, "")
