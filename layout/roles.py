@@ -114,15 +114,17 @@ def _runs_on(text: str) -> bool:
 
 def _neighbour(i: int, boxes: list[Box], below: bool) -> int | None:
     """The nearest block straight above (or below) block i, under most of its width."""
+    import numpy as np
+
+    b = np.asarray(boxes, dtype=float).reshape(-1, 4)
     x0, y0, x1, y1 = boxes[i]
-    best, dist = None, float("inf")
-    for j, b in enumerate(boxes):
-        if j == i or min(x1, b[2]) - max(x0, b[0]) < 0.5 * (x1 - x0):
-            continue
-        d = b[1] - y1 if below else y0 - b[3]
-        if d >= -0.5 * (y1 - y0) and d < dist:
-            best, dist = j, d
-    return best
+    d = b[:, 1] - y1 if below else y0 - b[:, 3]
+    ok = (np.minimum(x1, b[:, 2]) - np.maximum(x0, b[:, 0]) >= 0.5 * (x1 - x0)) & (d >= -0.5 * (y1 - y0))
+    ok[i] = False
+    if not ok.any():
+        return None
+    d = np.where(ok, d, np.inf)
+    return int(np.argmin(d))  # the first of equals, as the loop it replaces chose
 
 
 def _centred_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body: float) -> list[str]:
