@@ -24,25 +24,17 @@ _JUMP = re.compile(
 )
 
 
-def is_cjk(ch: str) -> bool:
-    """Is the (first) character CJK: ideographs, kana, hangul, CJK punctuation, full-width
-    forms. The one test every module uses (readers, engines, stitching)."""
-    if not ch:
-        return False
-    code = ord(ch[0])
-    return (
-        0x2E80 <= code <= 0x9FFF  # radicals, CJK punctuation, kana, ideographs
-        or 0xAC00 <= code <= 0xD7AF  # hangul
-        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
-        or 0xFF00 <= code <= 0xFFEF  # full-width forms
-        or 0x20000 <= code <= 0x2FFFF  # supplementary ideographs (extensions B and on)
-    )
-
-
-# The same ranges as is_cjk, as a character class: counting by regex is far faster than
-# calling is_cjk per character on a page of text.
+# CJK: radicals, CJK punctuation, kana, ideographs (U+2E80-9FFF), hangul, compatibility
+# ideographs, full-width forms and the supplementary ideographs (extensions B and on).
+# One character class serves the per-character test and the counting over whole texts.
 CJK_CLASS = "[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0002ffff]"
 _CJK_CHARS = re.compile(CJK_CLASS)
+
+
+def is_cjk(ch: str) -> bool:
+    """Is the (first) character CJK (see CJK_CLASS)? The one test every module uses
+    (readers, engines, stitching)."""
+    return _CJK_CHARS.match(ch) is not None
 
 
 def strip_cjk(text: str) -> str:
