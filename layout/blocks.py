@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from layout import continuity as c
 from layout import geometry as g
 from layout.frame import Frame
@@ -135,18 +137,15 @@ class _LeftEdges:
     """
 
     def __init__(self, frame: Frame) -> None:
-        import numpy as np
-
         b = np.asarray(frame.boxes, dtype=float).reshape(-1, 4)
-        self._np = np
         self.x0 = b[:, 0]
         self.cy = (b[:, 1] + b[:, 3]) / 2.0
-        self.frame = frame
+        self.sizes = frame.sizes
 
     def starts_column(self, i: int) -> bool:
-        s = self.frame.sizes[i]
+        s = self.sizes[i]
         near = (abs(self.x0 - self.x0[i]) < EDGE_TOL * s) & (abs(self.cy - self.cy[i]) < EDGE_REACH * s)
-        return int(self._np.count_nonzero(near)) - 1 >= EDGE_LINES
+        return int(np.count_nonzero(near)) - 1 >= EDGE_LINES
 
 
 def _skips_a_line(last: Box, box: Box, grp: _Group, open_groups: list[_Group], frame: Frame) -> bool:

@@ -24,6 +24,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from layout import geometry as g
 from layout.model import Box
 
 # (block boxes in the reading frame, block roles, separators in the frame, text size)
@@ -225,7 +226,7 @@ def masthead_first(order: list[int], mast: list[int], boxes: Sequence[Box], role
     """
     if not mast:
         return order
-    band = _masthead_band(_union([boxes[i] for i in mast]), [boxes[i] for i in order], size)
+    band = _masthead_band(g.union([boxes[i] for i in mast]), [boxes[i] for i in order], size)
 
     def group(i: int) -> int | None:
         b = boxes[i]
@@ -236,10 +237,10 @@ def masthead_first(order: list[int], mast: list[int], boxes: Sequence[Box], role
         middle = (b[1] + b[3]) / 2.0
         return 0 if middle < band[1] else 2 if middle <= band[3] else 3
 
+    groups = {i: group(i) for i in order + mast}
     # The masthead takes the place of the first block it goes before.
-    first = next((p for p, i in enumerate(order) if group(i) is not None), len(order))
+    first = next((p for p, i in enumerate(order) if groups[i] is not None), len(order))
     order = order[:first] + mast + order[first:]
-    groups = {i: group(i) for i in order}
     slots = [p for p, i in enumerate(order) if groups[i] is not None]
     dealt = sorted((i for i in order if groups[i] is not None), key=lambda i: groups[i])  # stable
     out = list(order)
@@ -252,17 +253,13 @@ def _modules_in_order(boxes: Sequence[Box], roles: Sequence[str], separators: Se
     if not boxes:
         return []
     groups = modules(boxes, roles, separators, size)
-    mod_boxes = [_union([boxes[i] for i in grp]) for grp in groups]
+    mod_boxes = [g.union([boxes[i] for i in grp]) for grp in groups]
     out: list[int] = []
     for k in topological_order(before_matrix(mod_boxes, separators, size), mod_boxes):
         members = groups[k]
         inner = partial_order([boxes[i] for i in members], [roles[i] for i in members], separators, size)
         out.extend(members[j] for j in inner)
     return out
-
-
-def _union(bs: list[Box]) -> Box:
-    return (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
 
 
 EAR_GAP = 4.0  # ears stand at most this many text sizes beside the name (or each other)
@@ -285,7 +282,7 @@ def _masthead_band(band: Box, boxes: Sequence[Box], size: float) -> Box:
             if near and (b[0] < x0 or b[2] > x1):
                 x0, x1, grown = min(x0, b[0]), max(x1, b[2]), True
     under = [b for b in boxes if b[1] >= y1 and min(b[2], x1) > max(b[0], x0)]
-    wide = _union([(x0, y0, x1, y1)] + under)
+    wide = g.union([(x0, y0, x1, y1)] + under)
     return (wide[0], y0, wide[2], y1)
 
 

@@ -283,15 +283,13 @@ def _nameplate(roles: list[str], boxes: list[Box], n_lines: list[int], sizes: li
 
 
 def _text_above(k: int, roles: list[str], boxes: list[Box]) -> bool:
-    x0, y0, x1, _ = boxes[k]
-    return any(r == "body" and b[3] <= y0 and min(b[2], x1) > max(b[0], x0) for r, b in zip(roles, boxes))
+    return any(r == "body" and b[3] <= boxes[k][1] and g.x_overlap(b, boxes[k]) > 0 for r, b in zip(roles, boxes))
 
 
 def _beside_or_over(b: Box, m: Box) -> bool:
     """b shares m's row, or stands over m (overlapping it) less than m's height above."""
-    same_row = min(b[3], m[3]) - max(b[1], m[1]) > 0.5 * min(g.height(b), g.height(m))
-    over = b[3] <= m[1] and m[1] - b[3] < g.height(m) and min(b[2], m[2]) > max(b[0], m[0])
-    return same_row or over
+    over = b[3] <= m[1] and m[1] - b[3] < g.height(m) and g.x_overlap(b, m) > 0
+    return g.y_overlap_ratio(b, m) > 0.5 or over
 
 
 def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_lines: list[int], sizes: list[float]) -> list[str]:

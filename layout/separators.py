@@ -57,34 +57,25 @@ def _not_in_clusters(found: list[Separator], size: float) -> list[Separator]:
     letter, where a rule stands alone or doubled (or broken into pieces beside its
     whole length). A bunch is a chain of side-by-side candidates, each less than
     CLUSTER_GAP sizes from the next."""
-    parent = list(range(len(found)))
+    import numpy as np
+    from scipy.sparse.csgraph import connected_components
 
-    def root(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    for a, s in enumerate(found):
-        across = 0 if s.kind == "vertical" else 1  # the axis on which rules stand side by side
-        along = 1 - across
-        for b, t in enumerate(found[:a]):
-            if t.kind == s.kind and abs(t.bbox[across] - s.bbox[across]) < CLUSTER_GAP * size \
-                    and _overlap(s.bbox, t.bbox, along) > 0.5 * min(_span(s.bbox, along), _span(t.bbox, along)):
-                parent[root(a)] = root(b)
-    count: dict[int, int] = {}
-    for k in range(len(found)):
-        count[root(k)] = count.get(root(k), 0) + 1
-    return [s for k, s in enumerate(found)
-            if count[root(k)] < CLUSTER_COUNT or _span(s.bbox, 1 if s.kind == "vertical" else 0) >= CLUSTER_LENGTH * size]
-
-
-def _span(box: tuple[float, float, float, float], axis: int) -> float:
-    return box[axis + 2] - box[axis]
-
-
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float], axis: int) -> float:
-    return min(a[axis + 2], b[axis + 2]) - max(a[axis], b[axis])
+    if not found:
+        return found
+    b = np.asarray([s.bbox for s in found], dtype=float)
+    vertical = np.array([s.kind == "vertical" for s in found])
+    # Per candidate: where it stands across (x of a vertical rule, y of a horizontal one)
+    # and its extent along.
+    across = np.where(vertical, b[:, 0], b[:, 1])
+    lo, hi = np.where(vertical, b[:, 1], b[:, 0]), np.where(vertical, b[:, 3], b[:, 2])
+    length = hi - lo
+    overlap = np.minimum.outer(hi, hi) - np.maximum.outer(lo, lo)
+    chained = ((vertical[:, None] == vertical[None, :])
+               & (np.abs(np.subtract.outer(across, across)) < CLUSTER_GAP * size)
+               & (overlap > 0.5 * np.minimum.outer(length, length)))
+    _, label = connected_components(chained, directed=False)
+    count = np.bincount(label)
+    return [s for k, s in enumerate(found) if count[label[k]] < CLUSTER_COUNT or length[k] >= CLUSTER_LENGTH * size]
 
 
 def _back_to_page(box: tuple[float, float, float, float], shape: tuple[int, ...], skew: float, scale: float) -> tuple[float, float, float, float]:
