@@ -201,6 +201,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_unscramble(args: argparse.Namespace) -> int:
     from layout.api import unscramble
+    from layout.model import article_body
 
     try:
         text = sys.stdin.read() if str(args.input) == "-" else args.input.read_text(encoding="utf-8")
@@ -218,7 +219,7 @@ def cmd_unscramble(args: argparse.Namespace) -> int:
         return 0
     for a in result.articles:
         heading = a.title or "(untitled)"
-        body = a.text[len(a.title) :].lstrip("\n") if a.title else a.text
+        body = article_body(a.title, a.text)
         sys.stdout.write(f"## {heading}\n\n{body}\n\n")
     if args.explain:
         for k in result.links:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from layout import continuity as c
-from layout.model import Article, Page
+from layout.model import Article, Page, article_body
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUM = r"([0-9]+|[零一二两三四五六七八九十]+)"
@@ -108,20 +108,22 @@ def page_numbers(pages: Sequence[Page]) -> list[int]:
     return list(range(1, len(pages) + 1))
 
 
-def article_jumps(page: Page, article: Article) -> list[Jump]:
-    """The jump lines among the article's blocks (role "jump", or any short block that
-    reads like one: OCR may have measured it as a caption)."""
+def page_jumps(page: Page) -> dict[str, list[Jump]]:
+    """Each article's jump lines (role "jump", or any short block that reads like one:
+    OCR may have measured it as a caption), by article id."""
     blocks, lines = page.block_by_id(), page.line_by_id()
-    out = []
-    for bid in article.block_ids:
-        block = blocks.get(bid)
-        if block is None:
-            continue
-        text = " ".join(lines[lid].text for lid in block.line_ids)
-        if block.role == "jump" or c.is_jump_line(text):
-            jump = parse_jump(text)
-            if jump is not None:
-                out.append(jump)
+    out: dict[str, list[Jump]] = {}
+    for article in page.articles:
+        found = out.setdefault(article.id, [])
+        for bid in article.block_ids:
+            block = blocks.get(bid)
+            if block is None:
+                continue
+            text = " ".join(lines[lid].text for lid in block.line_ids)
+            if block.role == "jump" or c.is_jump_line(text):
+                jump = parse_jump(text)
+                if jump is not None:
+                    found.append(jump)
     return out
 
 
@@ -129,22 +131,23 @@ def link_pages(pages: Sequence[Page]) -> tuple[PageJump, ...]:
     """Cross-page links of one issue's pages, chosen together (one continuation each)."""
     numbers = page_numbers(pages)
     where = {n: k for k, n in enumerate(numbers)}
-    sources = [(k, a, j) for k, p in enumerate(pages) for a in p.articles for j in article_jumps(p, a)
+    jumps = [page_jumps(p) for p in pages]
+    sources = [(k, a, j) for k, p in enumerate(pages) for a in p.articles for j in jumps[k][a.id]
                if j.direction == "to" and j.page in where and where[j.page] != k]
     candidates: list[tuple[float, int, str, int, str, tuple[str, ...]]] = []
     for k, art, jump in sources:
         t = where[jump.page]
         for cand in pages[t].articles:
-            score, why = _fit(pages[t], cand, art, numbers[k])
+            score, why = _fit(cand, jumps[t][cand.id], art, numbers[k])
             if score >= MIN_SCORE:
                 candidates.append((score, k, art.id, t, cand.id, why))
     return _assign(candidates)
 
 
-def _fit(page: Page, cand: Article, source: Article, source_number: int) -> tuple[float, tuple[str, ...]]:
+def _fit(cand: Article, cand_jumps: list[Jump], source: Article, source_number: int) -> tuple[float, tuple[str, ...]]:
     """How well ``cand`` continues ``source``: its from-jump, shared words, the cut."""
     score, why = 0.0, []
-    froms = [j for j in article_jumps(page, cand) if j.direction == "from"]
+    froms = [j for j in cand_jumps if j.direction == "from"]
     if any(j.page == source_number for j in froms):
         score += FROM_BONUS
         why.append(f"continuation says it comes from page {source_number}")
@@ -154,8 +157,7 @@ def _fit(page: Page, cand: Article, source: Article, source_number: int) -> tupl
     if shared > 0:
         score += 2.0 * shared
         why.append(f"{shared:.0%} of its words are the story's")
-    body = cand.text[len(cand.title):].lstrip("\n") if cand.title else cand.text
-    cut, cut_why = c.continuation_evidence(source.text, body)
+    cut, cut_why = c.continuation_evidence(source.text, article_body(cand.title, cand.text))
     if cut > 0:
         score += min(cut, 2.0)
         why.extend(cut_why)
@@ -184,9 +186,10 @@ def _assign(candidates: list[tuple[float, int, str, int, str, tuple[str, ...]]])
 
     srcs = sorted({(k, a) for _, k, a, _, _, _ in candidates})
     dsts = sorted({(t, b) for _, _, _, t, b, _ in candidates})
+    row_of, col_of = {x: r for r, x in enumerate(srcs)}, {x: r for r, x in enumerate(dsts)}
     gain = np.zeros((len(srcs), len(dsts)))
     for score, k, a, t, b, _ in candidates:
-        gain[srcs.index((k, a)), dsts.index((t, b))] = score
+        gain[row_of[(k, a)], col_of[(t, b)]] = score
     rows, cols = linear_sum_assignment(-gain)
     by_pair = {(k, a, t, b): (s, why) for s, k, a, t, b, why in candidates}
     out = []
@@ -212,7 +215,7 @@ def jumped_articles(pages: Sequence[Page], jumps: Sequence[PageJump]) -> list[di
             cur = nxt[cur]
             pieces.append(cur)
             more = arts[cur]
-            body = more.text[len(more.title):].lstrip("\n") if more.title else more.text
+            body = article_body(more.title, more.text)
             text = c.join_lines(text, body) if _open(text) else f"{text}\n{body}"
         out.append({"title": art.title, "text": text,
                     "pieces": [{"page": k, "article": a} for k, a in pieces]})

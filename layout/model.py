@@ -118,6 +118,11 @@ class Article:
     text: str
 
 
+def article_body(title: str, text: str) -> str:
+    """An article's text without its title (the text is the title, a newline, the body)."""
+    return text[len(title):].lstrip("\n") if title and text.startswith(title) else text
+
+
 @dataclass(frozen=True)
 class Provenance:
     engine: str = "none"

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
-from layout.model import Page, page_to_dict
+from layout.model import Page, article_body, page_to_dict
 
 TEXT_FORMATS = ("json", "md", "txt")
 XML_FORMATS = ("alto", "page", "hocr", "mets")
@@ -39,7 +39,7 @@ def render(page: Page, fmt: str, *, stem: str = "page") -> str:
 def render_markdown(page: Page) -> str:
     parts = []
     for a in page.articles:
-        body = a.text[len(a.title) :].lstrip("\n") if a.title and a.text.startswith(a.title) else a.text
+        body = article_body(a.title, a.text)
         heading = a.title.replace("\n", " ").strip() or "(untitled)"
         paragraphs = "\n\n".join(p for p in body.split("\n") if p.strip())
         parts.append(f"## {heading}\n\n{paragraphs}".rstrip())
