@@ -246,6 +246,24 @@ def split_paragraphs(group: list[int], page: Page, frame: Frame, params: BlockPa
     return parts
 
 
+LEAD_PITCH = 1.18  # a first line this much farther from the second than the rest's spacing
+
+
+def set_apart(group: list[int], frame: Frame) -> bool:
+    """The block's first line stands farther above the second than the lines below
+    stand from each other: a byline or caption set over the text (its own small type
+    and a little white space), which a gap too small to end the block left in it.
+    Centres, not edges: OCR boxes of one line differ in height by a few pixels."""
+    if len(group) < 3:
+        return False
+    centres = [(frame.boxes[i][1] + frame.boxes[i][3]) / 2.0 for i in group[: 2 + LEAD_LINES]]
+    pitches = np.diff(centres)
+    return bool(pitches[0] > LEAD_PITCH * float(np.median(pitches[1:])) > 0)
+
+
+LEAD_LINES = 4  # the spacing of at most this many lines under the first one counts
+
+
 # A line this many text sizes in from both edges of its column, about as far on each
 # side, is set centred: a heading (a country, a place, a section), never running text.
 CENTRED_MARGIN = 2.0

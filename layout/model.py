@@ -72,7 +72,8 @@ class Line:
 
 @dataclass(frozen=True)
 class Separator:
-    """A drawn rule or frame. ``kind`` is ``vertical``, ``horizontal`` or ``frame``."""
+    """A drawn rule or frame, or a picture. ``kind`` is ``vertical``, ``horizontal``,
+    ``frame`` or ``picture`` (text does not run across any of them)."""
 
     bbox: Box
     kind: str

@@ -44,7 +44,7 @@ def draw_overlay(page: Page, image: Any = None) -> Any:
     for col in page.columns:
         _rect(img, col.bbox, s, (230, 200, 160), unit)
     for sep in page.separators:
-        _rect(img, sep.bbox, s, (0, 0, 255), 2 * unit)
+        _rect(img, sep.bbox, s, (200, 0, 200) if sep.kind == "picture" else (0, 0, 255), 2 * unit)
     article_of = {bid: k for k, a in enumerate(page.articles) for bid in a.block_ids}
     blocks = page.block_by_id()
     for b in page.blocks:

@@ -18,7 +18,7 @@ from layout.columns import cluster_columns
 from layout.frame import Frame, build_frame
 from layout.model import Block, Box, Column, Link, Page, Provenance
 from layout.order import ORDERINGS
-from layout.roles import assign_roles, refine_in_order
+from layout.roles import assign_roles, refine_in_order, split_leads
 from layout.separators import find_separators, merge_separators
 from layout.stitch import stitch_article
 
@@ -64,6 +64,7 @@ def reconstruct(page: Page, image: Any = None, **options: Any) -> Page:
     t = time.perf_counter()
     groups = group_lines(page, frame, BlockParams())
     roles = assign_roles(page, frame, groups)
+    groups, roles = split_leads(frame, groups, roles)
     frame_boxes = [g.union(frame.boxes[i] for i in grp) for grp in groups]
     order = _order(frame_boxes, roles, frame, opts)
     sizes = [g.median_or((frame.sizes[i] for i in grp), frame.size) for grp in groups]

@@ -10,7 +10,7 @@ import re
 
 from layout import continuity as c
 from layout import geometry as g
-from layout.blocks import is_centred
+from layout.blocks import is_centred, set_apart
 from layout.frame import Frame
 from layout.model import Box, Page
 
@@ -46,7 +46,65 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
         roles = _flowing_heads(roles, boxes, n_lines, body, frame)
         roles = _run_on_lines(roles, boxes, text, n_lines, body)
     roles = _page_furniture(roles, boxes, text, body, n_lines)
+    roles = _captions(roles, boxes, n_lines, [sep for sep, kind in frame.separators if kind == "picture"], body)
     return _nameplate(roles, boxes, n_lines, sizes, body)
+
+
+LEAD_REACH = 1.5  # a byline or caption starts within this many text sizes under its head or picture
+
+
+def split_leads(frame: Frame, groups: list[list[int]], roles: list[str]) -> tuple[list[list[int]], list[str]]:
+    """A block right under a headline or a picture whose first line stands apart from
+    the rest (a little more white space under it) holds a byline or caption that was
+    set too close to the text to end the block: that line becomes a block of its own,
+    a byline under a head, a caption under a picture. Elsewhere (tables, lists) such
+    spacing means nothing, so only a head or picture above makes the cut."""
+    pictures = [sep for sep, kind in frame.separators if kind == "picture"]
+    heads = [g.union(frame.boxes[i] for i in grp) for grp, r in zip(groups, roles) if r in ("headline", "subheadline")]
+    out_groups: list[list[int]] = []
+    out_roles: list[str] = []
+    for grp, role in zip(groups, roles):
+        if role == "body" and len(grp) >= 3 and set_apart(grp, frame):
+            first = frame.boxes[grp[0]]
+            under = _right_under(first, [p for p in pictures if _caption_of(first, p, frame.size)], frame.size)
+            if under or _right_under(first, heads, frame.size):
+                out_groups += [[grp[0]], grp[1:]]
+                out_roles += ["caption" if under else "byline", role]
+                continue
+        out_groups.append(grp)
+        out_roles.append(role)
+    return out_groups, out_roles
+
+
+def _right_under(b: Box, above: list[Box], size: float) -> bool:
+    return any(-0.5 * size <= b[1] - a[3] <= LEAD_REACH * size and g.x_overlap(b, a) >= 0.5 * g.width(b) for a in above)
+
+
+CAPTION_GAP = 1.0  # a caption starts within this many text sizes under its picture
+CAPTION_LINES = 3
+
+
+def _captions(roles: list[str], boxes: list[Box], n_lines: list[int], pictures: list[Box], body: float) -> list[str]:
+    """A short block right under a picture, within its width, is the picture's caption
+    (whatever its type size: on a scan a caption's smaller type is hard to measure)."""
+    if not pictures:
+        return roles
+    out = list(roles)
+    for i, role in enumerate(roles):
+        if role not in ("body", "byline", "caption") or n_lines[i] > CAPTION_LINES:
+            continue
+        b = boxes[i]
+        if any(-0.5 * body <= b[1] - p[3] <= CAPTION_GAP * body and _caption_of(b, p, body) for p in pictures):
+            out[i] = "caption"
+    return out
+
+
+def _caption_of(b: Box, picture: Box, size: float) -> bool:
+    """Set where a caption goes: from the picture's left edge or centred under it, and
+    within its width. Text a column further on under a wide picture is text."""
+    inside = b[0] >= picture[0] - size and b[2] <= picture[2] + size
+    aligned = abs(b[0] - picture[0]) <= size or abs(g.center(b)[0] - g.center(picture)[0]) <= size
+    return inside and aligned
 
 
 HEAVY_LINES = 4  # a short block set heavier than the text is a head of some kind

@@ -701,7 +701,26 @@ def page_rules(page: Any, chars: Sequence[Char]) -> list[Separator]:
                 kind = "frame"
         if kind is not None:
             found.append(Separator(box, kind))
-    return found
+    return found + _pictures(page, chars, em)
+
+
+PICTURE_EMS = 3.0  # an image smaller than this many ems on a side is an ornament
+
+
+def _pictures(page: Any, chars: Sequence[Char], em: float) -> list[Separator]:
+    """Images placed on the page, as ``picture`` separators (text does not run across
+    them; the block under one is its caption). A page-sized image or one with text
+    over it is a scan under its text layer, not a picture."""
+    ox, oy = float(page.bbox[0]), float(page.bbox[1])
+    width, height = _page_size(page)
+    out = []
+    for obj in page.images:
+        box = (float(obj["x0"]) - ox, float(obj["top"]) - oy, float(obj["x1"]) - ox, float(obj["bottom"]) - oy)
+        small = min(box[2] - box[0], box[3] - box[1]) < PICTURE_EMS * em
+        if small or _is_background(box, width, height, em) or _contains_text(box, chars):
+            continue
+        out.append(Separator(box, "picture"))
+    return out
 
 
 def _scaled(sep: Separator, scale: float) -> Separator:

@@ -37,6 +37,8 @@ def page_from_ascii(picture: str, text_of: dict[str, list[str]] | None = None) -
             texts = (text_of or {}).get(ch)
             text = texts[k] if texts and k < len(texts) else f"{ch}{y}"
             lines.append(Line(f"l{len(lines)}", text, box, height=HEAD if head else BODY))
+        for m in re.finditer(r"#+", row):
+            seps.append(Separator((m.start() * CELL_W, y * CELL_H, m.end() * CELL_W, (y + 1) * CELL_H), "picture"))
         for m in re.finditer(r"\|+", row):
             seps.append(Separator((m.start() * CELL_W + 4, y * CELL_H, m.start() * CELL_W + 6, (y + 1) * CELL_H), "vertical"))
     width = max(len(r) for r in rows) * CELL_W
@@ -44,12 +46,13 @@ def page_from_ascii(picture: str, text_of: dict[str, list[str]] | None = None) -
 
 
 def _merge_vertical(seps: list[Separator]) -> tuple[Separator, ...]:
-    """Stack the one-row pieces of a vertical rule into one rule."""
+    """Stack the one-row pieces of a vertical rule (or a picture) into one."""
     out: list[Separator] = []
     for s in seps:
-        prev = next((t for t in out if t.kind == "vertical" == s.kind and t.bbox[0] == s.bbox[0] and t.bbox[3] == s.bbox[1]), None)
+        prev = next((t for t in out if t.kind == s.kind and s.kind in ("vertical", "picture")
+                     and (t.bbox[0], t.bbox[2]) == (s.bbox[0], s.bbox[2]) and t.bbox[3] == s.bbox[1]), None)
         if prev:
-            out[out.index(prev)] = Separator((prev.bbox[0], prev.bbox[1], prev.bbox[2], s.bbox[3]), "vertical")
+            out[out.index(prev)] = Separator((prev.bbox[0], prev.bbox[1], prev.bbox[2], s.bbox[3]), s.kind)
         else:
             out.append(s)
     return tuple(out)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layout.model import ROLES, Article, Block, Line, Link, Page
+from layout.model import ROLES, Article, Block, Line, Link, Page, Separator
 from ocr.formats import FORMATS, read_mets_articles, read_xml, write
 from ocr.formats.validate import errors as schema_errors
 from ocr.loaded import LoadedPage
@@ -124,6 +125,14 @@ def test_page_separator_regions_come_as_rules_with_or_without_the_layout() -> No
 def test_page_writer_keeps_the_rules(tmp_path: Path) -> None:
     (page,) = pages_of("page2019")
     assert reread(page, "page", tmp_path).separators == page.separators
+
+
+def test_page_writer_keeps_pictures_as_image_regions(tmp_path: Path) -> None:
+    (page,) = pages_of("page2019")
+    with_picture = replace(page, separators=page.separators + (Separator((100.0, 500.0, 500.0, 800.0), "picture"),))
+    text = write(with_picture, "page")
+    assert text.count("<ImageRegion") == 1 and schema_errors(text, "page") == []
+    assert reread(with_picture, "page", tmp_path).separators == with_picture.separators
 
 
 def test_page2019_articles_continuation_join_and_words() -> None:

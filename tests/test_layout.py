@@ -316,3 +316,66 @@ def test_a_cjk_paragraphs_last_line_with_its_stop_is_no_headline():
              for r in range(4)]
     result = reconstruct(Page(width=300, height=300, lines=tuple(body + last + after)))
     assert [b.role for b in result.blocks if "l" in b.line_ids] == ["body"]
+
+
+def _roles_by_letter(page: Page) -> dict[str, set[str]]:
+    lines = page.line_by_id()
+    out: dict[str, set[str]] = {}
+    for b in page.blocks:
+        for lid in b.line_ids:
+            out.setdefault(lines[lid].text[0], set()).add(b.role)
+    return out
+
+
+def test_a_short_block_under_a_picture_from_its_edge_is_its_caption():
+    picture = """
+HHHHHHHHHHHHHHHHHHHH
+####################
+####################
+cccccc     bbbbbbbbb
+           bbbbbbbbb
+aaaaaaaaa
+aaaaaaaaa  ddddddddd
+aaaaaaaaa  ddddddddd
+"""
+    # c starts at the picture's left edge: its caption. b, a column further on under the
+    # same wide picture, is the text running on there, though it is as short.
+    page = reconstruct(page_from_ascii(picture))
+    roles = _roles_by_letter(page)
+    assert roles["c"] == {"caption"} and roles["b"] == {"body"}
+    assert "c3" not in page.articles[0].text and "b3" in page.articles[0].text
+
+
+def _shifted(page: Page, from_y: float, dy: float) -> Page:
+    """Lines starting at or below from_y moved down by dy (a little more white above them)."""
+    def move(ln: Line) -> Line:
+        x0, y0, x1, y1 = ln.bbox
+        return replace(ln, bbox=(x0, y0 + dy, x1, y1 + dy)) if y0 >= from_y else ln
+    return replace(page, lines=tuple(move(ln) for ln in page.lines))
+
+
+BYLINE_OVER_TEXT = """
+HHHHHHHHHHHH
+bbbbbb
+aaaaaaaaaaaa
+aaaaaaaaaaaa
+aaaaaaaaaaaa
+aaaaaaaaaaaa
+"""
+
+
+def test_a_byline_set_close_over_the_text_is_cut_off_under_a_head():
+    # The byline b is close enough to the text to join its block, but the text lines
+    # stand closer to each other than to it: under a head, it is a byline of its own.
+    page = reconstruct(_shifted(page_from_ascii(BYLINE_OVER_TEXT), 2 * CELL_H, 6))
+    roles = _roles_by_letter(page)
+    assert roles["b"] == {"byline"} and roles["a"] == {"body"}
+    assert "b1" not in page.articles[0].text
+
+
+def test_even_spacing_or_no_head_keeps_the_first_line_in_its_block():
+    even = reconstruct(page_from_ascii(BYLINE_OVER_TEXT))
+    assert _roles_by_letter(even)["b"] == {"body"}
+    headless = BYLINE_OVER_TEXT.replace("HHHHHHHHHHHH", "")
+    apart = reconstruct(_shifted(page_from_ascii(headless), 2 * CELL_H, 6))
+    assert len(apart.blocks) == 1

@@ -259,3 +259,25 @@ def test_bold_comes_from_the_font_name(tmp_path):
     bold = {line.text: line.bold for line in loaded.page.lines}
     assert bold.pop("Council meets") is True
     assert set(bold.values()) == {False}
+
+
+def test_placed_images_are_pictures_and_icons_are_not(tmp_path):
+    from PIL import Image
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    photo = tmp_path / "photo.png"
+    Image.new("L", (64, 48), 128).save(photo)
+    path = tmp_path / "picture.pdf"
+    pdfmetrics.registerFont(TTFont("DejaVu", DEJAVU))
+    c = canvas.Canvas(str(path), pagesize=(400, 300))
+    c.drawImage(str(photo), 20, 150, width=200, height=120)  # a photo, 20 x 12 ems
+    c.drawImage(str(photo), 300, 250, width=10, height=8)  # an icon, an em high
+    c.setFont("DejaVu", 10)
+    c.drawString(20, 135, "Caption under the photo")
+    c.save()
+    [loaded] = read_pdf(path, _no_ocr)
+    pictures = [s.bbox for s in loaded.page.separators if s.kind == "picture"]
+    scale = loaded.page.width / 400
+    assert pictures == [pytest.approx((20 * scale, 30 * scale, 220 * scale, 150 * scale), abs=1)]

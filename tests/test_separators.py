@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from layout.model import Page
+from layout.model import Line, Page
 from layout.separators import find_separators
 
 SIZE = 20.0  # text size in pixels of the drawn pages
@@ -44,3 +44,52 @@ def test_a_double_rule_stays():
     img[50:350, 208:210] = 0
     rules = [s for s in find_separators(_page(img), img, SIZE) if s.kind == "vertical"]
     assert len(rules) == 2
+
+
+def _text_line(img: np.ndarray, box: tuple[int, int, int, int]) -> None:
+    """Glyph-like strokes over a line's box (what OCR boxes)."""
+    x0, y0, x1, y1 = box
+    for x in range(x0, x1, 9):
+        img[y0 + 3:y1 - 3, x:x + 3] = 0
+
+
+def test_a_toned_area_is_a_picture_and_its_shading_no_rule():
+    #   +----------------+      a grey photo with a darker bar across it (an edge in the
+    #   |  ~~~~~~~~~~~~  |      photo, long and thin: it passes the rule filter) and lines
+    #   +----------------+      of text under it. The photo is one picture; the bar in it
+    #   ttttttttttttttttt       is no rule; the text is no picture.
+    img = np.full((700, 900), 255, np.uint8)
+    img[60:360, 100:800] = 170
+    img[200:203, 200:700] = 40
+    lines = []
+    for k in range(8):
+        box = (100, 400 + 30 * k, 800, 400 + 30 * k + 22)
+        _text_line(img, box)
+        lines.append(Line(f"l{k}", "text", box))
+    page = Page(width=900, height=700, lines=tuple(lines))
+    found = find_separators(page, img, SIZE)
+    pictures = [s.bbox for s in found if s.kind == "picture"]
+    assert len(pictures) == 1
+    x0, y0, x1, y1 = pictures[0]
+    assert abs(x0 - 100) <= 10 and abs(y0 - 60) <= 10 and abs(x1 - 800) <= 10 and abs(y1 - 360) <= 10
+    assert not [s for s in found if s.kind == "horizontal" and 60 < s.bbox[1] < 360]
+
+
+def test_a_frame_round_a_picture_stays_a_rule():
+    img = np.full((700, 900), 255, np.uint8)
+    img[60:360, 100:800] = 170
+    img[370:373, 100:800] = 0  # a rule just under the picture
+    found = find_separators(_page(img), img, SIZE)
+    assert [s.kind for s in found].count("picture") == 1
+    assert any(s.kind == "horizontal" and 365 <= s.bbox[1] <= 375 for s in found)
+
+
+def test_text_and_blank_paper_hold_no_picture():
+    img = np.full((700, 900), 250, np.uint8)
+    lines = []
+    for k in range(15):
+        box = (100, 40 + 30 * k, 800, 40 + 30 * k + 22)
+        _text_line(img, box)
+        lines.append(Line(f"l{k}", "text", box))
+    page = Page(width=900, height=700, lines=tuple(lines))
+    assert not [s for s in find_separators(page, img, SIZE) if s.kind == "picture"]

@@ -53,6 +53,9 @@ def read_root(root: etree._Element, path: Path) -> list[c.RawPage]:
     raw = c.RawPage(width=width, height=height, source=str(path))
     raw.blocks = [_region(r, path, height) for r in descendants(page_el, "TextRegion")]
     raw.separators = [_separator(r, path) for r in descendants(page_el, "SeparatorRegion")]
+    # Pictures are separators too: text does not run across them, captions sit under them.
+    raw.separators += [(c.polygon_box(_coords(r, path)), "picture")
+                       for kind in PICTURE_REGIONS for r in descendants(page_el, kind)]
     ro = child(page_el, "ReadingOrder")
     if ro is not None:
         raw.order, raw.articles = _reading_order(ro)
@@ -66,6 +69,9 @@ def _region(region: etree._Element, path: Path, page_height: float) -> c.RawBloc
     role = _role(region, bbox, page_height)
     lines = [_line(tl, path) for tl in children(region, "TextLine")]
     return c.RawBlock(id=region.get("id"), bbox=bbox, role=role, lines=lines)
+
+
+PICTURE_REGIONS = ("ImageRegion", "GraphicRegion")
 
 
 def _separator(region: etree._Element, path: Path) -> tuple[c.Box, str]:
@@ -215,7 +221,7 @@ def build(page: Page) -> etree._Element:
         _write_region(page_el, block, [lines[lid] for lid in block.line_ids if lid in lines], ids)
     for k, sep in enumerate(page.separators):
         # Rules stay with the page: the next reader (or pagestitch again) orders by them.
-        region = _el(page_el, "SeparatorRegion", id=ids.fresh(f"sep{k}"))
+        region = _el(page_el, "ImageRegion" if sep.kind == "picture" else "SeparatorRegion", id=ids.fresh(f"sep{k}"))
         _el(region, "Coords", points=_points(_rect(sep.bbox)))
     return root
 
