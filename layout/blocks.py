@@ -249,19 +249,26 @@ def split_paragraphs(group: list[int], page: Page, frame: Frame, params: BlockPa
 LEAD_PITCH = 1.18  # a first line this much farther from the second than the rest's spacing
 
 
-def set_apart(group: list[int], frame: Frame) -> bool:
-    """The block's first line stands farther above the second than the lines below
-    stand from each other: a byline or caption set over the text (its own small type
-    and a little white space), which a gap too small to end the block left in it.
-    Centres, not edges: OCR boxes of one line differ in height by a few pixels."""
-    if len(group) < 3:
-        return False
-    centres = [(frame.boxes[i][1] + frame.boxes[i][3]) / 2.0 for i in group[: 2 + LEAD_LINES]]
+def set_apart(group: list[int], frame: Frame) -> int:
+    """How many first lines (0 = none) stand farther above the next line than the
+    lines below stand from each other, while set no looser among themselves: a byline
+    (with its dateline) or a caption set over the text, in its own small type and a
+    little white space, that a gap too small to end the block left in it. Centres,
+    not edges: OCR boxes of one line differ in height by a few pixels."""
+    centres = [(frame.boxes[i][1] + frame.boxes[i][3]) / 2.0 for i in group[: LEAD_MAX + 1 + LEAD_LINES]]
     pitches = np.diff(centres)
-    return bool(pitches[0] > LEAD_PITCH * float(np.median(pitches[1:])) > 0)
+    for k in range(1, LEAD_MAX + 1):
+        below = pitches[k:k + LEAD_LINES]
+        if len(below) == 0:
+            break
+        apart = LEAD_PITCH * float(np.median(below))
+        if pitches[k - 1] > apart > 0 and all(p * LEAD_PITCH < pitches[k - 1] for p in pitches[: k - 1]):
+            return k
+    return 0
 
 
-LEAD_LINES = 4  # the spacing of at most this many lines under the first one counts
+LEAD_MAX = 3  # a byline and a dateline over the text take at most this many lines
+LEAD_LINES = 4  # the spacing of at most this many lines under the lead counts
 
 
 # A line this many text sizes in from both edges of its column, about as far on each

@@ -54,21 +54,22 @@ LEAD_REACH = 1.5  # a byline or caption starts within this many text sizes under
 
 
 def split_leads(frame: Frame, groups: list[list[int]], roles: list[str]) -> tuple[list[list[int]], list[str]]:
-    """A block right under a headline or a picture whose first line stands apart from
-    the rest (a little more white space under it) holds a byline or caption that was
-    set too close to the text to end the block: that line becomes a block of its own,
-    a byline under a head, a caption under a picture. Elsewhere (tables, lists) such
+    """A block right under a headline or a picture whose first lines stand apart from
+    the rest (a little more white space under them) holds a byline or caption that was
+    set too close to the text to end the block: those lines become a block of their
+    own, a byline under a head, a caption under a picture. Elsewhere (tables, lists) such
     spacing means nothing, so only a head or picture above makes the cut."""
     pictures = [sep for sep, kind in frame.separators if kind == "picture"]
     heads = [g.union(frame.boxes[i] for i in grp) for grp, r in zip(groups, roles) if r in ("headline", "subheadline")]
     out_groups: list[list[int]] = []
     out_roles: list[str] = []
     for grp, role in zip(groups, roles):
-        if role == "body" and len(grp) >= 3 and set_apart(grp, frame):
-            first = frame.boxes[grp[0]]
+        k = set_apart(grp, frame) if role == "body" else 0
+        if k:
+            first = g.union(frame.boxes[i] for i in grp[:k])
             under = _right_under(first, [p for p in pictures if _caption_of(first, p, frame.size)], frame.size)
             if under or _right_under(first, heads, frame.size):
-                out_groups += [[grp[0]], grp[1:]]
+                out_groups += [grp[:k], grp[k:]]
                 out_roles += ["caption" if under else "byline", role]
                 continue
         out_groups.append(grp)

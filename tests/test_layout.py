@@ -379,3 +379,20 @@ def test_even_spacing_or_no_head_keeps_the_first_line_in_its_block():
     headless = BYLINE_OVER_TEXT.replace("HHHHHHHHHHHH", "")
     apart = reconstruct(_shifted(page_from_ascii(headless), 2 * CELL_H, 6))
     assert len(apart.blocks) == 1
+
+
+def test_a_byline_and_dateline_set_tight_over_the_text_go_together():
+    picture = """
+HHHHHHHHHHHH
+bbbbbb
+dddddddddd
+aaaaaaaaaaaa
+aaaaaaaaaaaa
+aaaaaaaaaaaa
+aaaaaaaaaaaa
+"""
+    # b and d stand close to each other and a little apart from the text under them.
+    page = reconstruct(_shifted(page_from_ascii(picture), 3 * CELL_H, 6))
+    roles = _roles_by_letter(page)
+    assert roles["b"] == roles["d"] == {"byline"} and roles["a"] == {"body"}
+    assert "d2" not in page.articles[0].text and "a3" in page.articles[0].text
