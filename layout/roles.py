@@ -254,7 +254,7 @@ def _role(text: str, rel_size: float, n_lines: int, limits: tuple[float, float, 
         return "headline"
     if rel_size <= caption and n_lines <= 3:
         return "caption"
-    if n_lines <= 2 and len(stripped) <= 60 * n_lines and _BYLINE.search(stripped):
+    if n_lines <= 2 and len(stripped) <= 60 * n_lines and _BYLINE.search(stripped) and not _opens_text(stripped):
         return "byline"
     if n_lines == 1 and _DATELINE.search(stripped):
         return "dateline"
@@ -351,7 +351,8 @@ def _beside_or_over(b: Box, m: Box) -> bool:
     return g.y_overlap_ratio(b, m) > 0.5 or over
 
 
-def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_lines: list[int], sizes: list[float]) -> list[str]:
+def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_lines: list[int], sizes: list[float],
+                    texts: list[str] | None = None) -> list[str]:
     """Roles that depend on what comes before a block in reading order.
 
     A headline set clearly smaller right under another headline is its sub-head; a
@@ -376,11 +377,18 @@ def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_line
             continue
         after_head += 1
         short = n_lines[i] <= 2 and g.width(boxes[i]) < 0.85 * column
-        if role == "body" and short and after_head <= 2 and _follows_head(out, order, i):
+        opens = texts is not None and _opens_text(texts[i])
+        if role == "body" and short and after_head <= 2 and not opens and _follows_head(out, order, i):
             out[i] = "byline"
         if out[i] not in ("byline", "dateline", "caption"):
             prev_head = False
     return out
+
+
+def _opens_text(text: str) -> bool:
+    """Ends in a colon: a salutation or lead-in ("To the People of the State of New
+    York:", "有恒先生："), the first words of the text, never a byline."""
+    return text.rstrip().endswith((":", "：", "∶"))
 
 
 def _follows_head(roles: list[str], order: list[int], i: int) -> bool:

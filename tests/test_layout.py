@@ -396,3 +396,18 @@ aaaaaaaaaaaa
     roles = _roles_by_letter(page)
     assert roles["b"] == roles["d"] == {"byline"} and roles["a"] == {"body"}
     assert "d2" not in page.articles[0].text and "a3" in page.articles[0].text
+
+
+@pytest.mark.parametrize("lead, role", [("To the People of the State of New York:", "body"),
+                                        ("有恒先生：", "body"),
+                                        ("By Hamilton", "byline")])
+def test_a_short_line_under_a_head_ending_in_a_colon_opens_the_text(lead, role):
+    picture = """
+HHHHHHHHHHHH
+ssssss
+
+aaaaaaaaaaaa
+aaaaaaaaaaaa
+"""
+    page = reconstruct(page_from_ascii(picture, {"s": [lead]}))
+    assert _roles_by_letter(page)[lead[0]] == {role}
