@@ -50,7 +50,7 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
     return _nameplate(roles, boxes, n_lines, sizes, body)
 
 
-LEAD_REACH = 1.5  # a byline or caption starts within this many text sizes under its head or picture
+LEAD_REACH = 1.0  # a byline or caption starts within this many text sizes under its head or picture
 
 
 def split_leads(frame: Frame, groups: list[list[int]], roles: list[str]) -> tuple[list[list[int]], list[str]]:
@@ -81,7 +81,6 @@ def _right_under(b: Box, above: list[Box], size: float) -> bool:
     return any(-0.5 * size <= b[1] - a[3] <= LEAD_REACH * size and g.x_overlap(b, a) >= 0.5 * g.width(b) for a in above)
 
 
-CAPTION_GAP = 1.0  # a caption starts within this many text sizes under its picture
 CAPTION_LINES = 3
 
 
@@ -95,7 +94,7 @@ def _captions(roles: list[str], boxes: list[Box], n_lines: list[int], pictures: 
         if role not in ("body", "byline", "caption") or n_lines[i] > CAPTION_LINES:
             continue
         b = boxes[i]
-        if any(-0.5 * body <= b[1] - p[3] <= CAPTION_GAP * body and _caption_of(b, p, body) for p in pictures):
+        if _right_under(b, [p for p in pictures if _caption_of(b, p, body)], body):
             out[i] = "caption"
     return out
 
