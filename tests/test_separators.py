@@ -93,3 +93,14 @@ def test_text_and_blank_paper_hold_no_picture():
         lines.append(Line(f"l{k}", "text", box))
     page = Page(width=900, height=700, lines=tuple(lines))
     assert not [s for s in find_separators(page, img, SIZE) if s.kind == "picture"]
+
+
+def test_a_bar_through_the_middle_of_a_text_line_is_blurred_letters_not_a_rule():
+    # Heavily blurred italics merge into a bar along the middle of their line; a rule
+    # drawn under a line (here just below its box) stays a rule.
+    img = np.full((400, 900), 255, np.uint8)
+    img[108:111, 100:300] = 0  # through the middle of the line boxed 95..125
+    img[132:135, 100:800] = 0  # under the line
+    page = Page(width=900, height=400, lines=(Line("l0", "onestopenglish.com", (95, 95, 310, 125)),))
+    rules = [s.bbox for s in find_separators(page, img, SIZE) if s.kind == "horizontal"]
+    assert len(rules) == 1 and 130 <= rules[0][1] <= 136
