@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import median
 
+import numpy as np
+
 from layout import geometry as g
 from layout.continuity import is_cjk_text, strip_cjk
 from layout.model import Box, Line, Page, Separator
@@ -77,6 +79,7 @@ def build_frame(page: Page, direction: str | None = None) -> Frame:
     precise = page.provenance.engine in PRECISE_SOURCES
     if not precise:
         sizes = _with_advances(page.lines, boxes, sizes, vertical)
+        boxes, sizes = cap_intruders(boxes, sizes)
     size = g.median_or(sizes, 10.0)
     seps = tuple(_frame_separator(s, page, origin, skew, vertical) for s in page.separators)
     return Frame(boxes, sizes, size, _char_width(page.lines, boxes), vertical, skew, seps, precise, _weights(page.lines))
@@ -149,6 +152,96 @@ def _weights(lines: tuple[Line, ...]) -> tuple[bool | None, ...]:
     if not known or 2 * heavy > sum(n for _, n in known):
         return ()
     return tuple(line.bold for line in lines)
+
+
+# A line box reaching this share of its height into the box of the line above, beyond
+# what the page's boxes usually overlap, was drawn too tall (a hand-drawn line, a box
+# padded over the neighbour's descenders).
+INTRUSION = 0.15
+PITCH_REACH = 2.5  # a line within this many of its heights under another is set under it
+RUNNING_PITCH = 1.3  # a pitch up to this many times the page's typical one is the text's
+
+
+def cap_intruders(boxes: tuple[Box, ...], sizes: tuple[float, ...]) -> tuple[tuple[Box, ...], tuple[float, ...]]:
+    """Sizes and boxes of lines whose box reaches into a neighbour's, from their pitch.
+
+    Text is set at a pitch a little larger than its size; the page's typical pitch
+    (baseline to baseline, read as bottom to bottom) and its ratio of size to pitch are
+    measured on its lines. A box that reaches well into the line above in its column
+    (or a line whose box the line below reaches into) while the line keeps the running
+    text's pitch was drawn too tall: the line is running text, its size that ratio
+    times its pitch, its box cut back by the excess::
+
+        aaaaaaaaaaaaaaaaaaa          B's box reaches a third of its height into line
+        BBBBBBBBBBBBBBBBBBB          a, but its bottom is one pitch under a's: B is
+        bbbbbbbbbbbbbbbbbbb          running text, not a headline
+
+    A headline has white space around it and its own larger pitch: it keeps its size.
+    """
+    n = len(boxes)
+    if n < 3:
+        return boxes, sizes
+    b = np.asarray(boxes, dtype=float).reshape(n, 4)
+    y0, y1 = b[:, 1], b[:, 3]
+    h = np.maximum(y1 - y0, 1e-6)
+    up, down = column_neighbours(b)
+    has_up, has_down = up >= 0, down >= 0
+    # Pitches bottom to bottom (about baseline to baseline): a box drawn too tall is too
+    # tall at the top, where the ascenders and accents are, and keeps its bottom.
+    pitch_up = np.where(has_up, y1 - y1[up], 0.0)
+    pitch_down = np.where(has_down, y1[down] - y1, 0.0)
+    # How far boxes reach into the line above is the page's own habit (a detector that
+    # pads its boxes makes every line overlap its neighbours): only the excess counts.
+    into = np.where(has_up, y1[up] - y0, 0.0)
+    near = has_up & (pitch_up > 0) & (pitch_up < PITCH_REACH * h)
+    if near.sum() < 5:
+        return boxes, sizes
+    excess = into - max(0.0, float(np.median(into[near])))
+    top = has_up & (excess > INTRUSION * h)  # reaches into the line above
+    bottom = has_down & top[np.maximum(down, 0)]  # the line below reaches into it
+    plain = near & ~top
+    if not top.any() or plain.sum() < 5:
+        return boxes, sizes
+    typical = float(np.median(pitch_up[plain]))
+    leading = float(np.median(np.asarray(sizes)[plain] / pitch_up[plain]))  # size per pitch
+    pitch = np.maximum(pitch_up, pitch_down)
+    running = (top | bottom) & (pitch > 0) & (pitch <= RUNNING_PITCH * typical)
+    out_boxes, out_sizes = list(boxes), list(sizes)
+    for i in np.nonzero(running)[0]:
+        out_sizes[i] = min(sizes[i], leading * float(pitch[i]))
+        if top[i]:
+            out_boxes[i] = (boxes[i][0], boxes[i][1] + float(excess[i]), boxes[i][2], boxes[i][3])
+    return tuple(out_boxes), tuple(out_sizes)
+
+
+NEIGHBOUR_REACH = 3.0  # neighbours are looked for this many of a line's heights away
+
+
+def column_neighbours(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each box (rows of b), the nearest box right above and right below it in its
+    column (x ranges overlapping by half the narrower, middles half a height apart or
+    more), -1 where none stands within NEIGHBOUR_REACH heights. Only the boxes in that
+    band are compared, so a page costs lines x lines-in-a-band, not lines squared."""
+    n = len(b)
+    x0, y0, x1, y1 = (b[:, k] for k in range(4))
+    h = np.maximum(y1 - y0, 1e-6)
+    cy = (y0 + y1) / 2.0
+    by_y = np.argsort(cy, kind="stable")
+    lo = np.searchsorted(cy[by_y], cy - NEIGHBOUR_REACH * h, side="left")
+    hi = np.searchsorted(cy[by_y], cy + NEIGHBOUR_REACH * h, side="right")
+    width = int((hi - lo).max())
+    slot = lo[:, None] + np.arange(width)[None, :]
+    valid = slot < hi[:, None]
+    j = by_y[np.minimum(slot, n - 1)]
+    overlap = np.minimum(x1[:, None], x1[j]) - np.maximum(x0[:, None], x0[j])
+    column = valid & (overlap >= 0.5 * np.minimum((x1 - x0)[:, None], (x1 - x0)[j]))
+    apart = 0.5 * np.minimum(h[:, None], h[j])
+    above = column & (cy[:, None] - cy[j] > apart)
+    below = column & (cy[j] - cy[:, None] > apart)
+    up = np.where(above, y1[j], -np.inf).argmax(axis=1)
+    down = np.where(below, y0[j], np.inf).argmin(axis=1)
+    rows = np.arange(n)
+    return (np.where(above.any(axis=1), j[rows, up], -1), np.where(below.any(axis=1), j[rows, down], -1))
 
 
 # Readers whose line heights are font sizes, not measurements.

@@ -411,3 +411,19 @@ aaaaaaaaaaaa
 """
     page = reconstruct(page_from_ascii(picture, {"s": [lead]}))
     assert _roles_by_letter(page)[lead[0]] == {role}
+
+def test_a_line_whose_box_reaches_into_the_line_above_keeps_the_texts_size():
+    # A hand-drawn (or padded) box: the paragraph's last line, B, boxed 1.6 times as tall
+    # as the text, reaching 12 px into the line above, but set at the text's pitch (its
+    # bottom 22 px under the last one's, as every line's): running text, no headline.
+    #     aaaaaaaaaaaaaa
+    #     BBBBBBBB          <- box from y 98, the line above ends at 110
+    #        bbbbbbbbbbb    the next paragraph, indented
+    lines = [Line(f"a{r}", f"Words of the running text on line {r} go", (0, r * 22, 300, 20 + r * 22), height=20.0)
+             for r in range(6)]
+    lines.append(Line("B", "Ends the paragraph.", (0, 98, 160, 130), height=32.0))
+    lines += [Line(f"c{r}", f"Another paragraph starts here, line {r} on", (20 if r == 0 else 0, 132 + r * 22, 300,
+                                                                           152 + r * 22), height=20.0) for r in range(6)]
+    result = reconstruct(Page(width=300, height=300, lines=tuple(lines)))
+    assert [b.role for b in result.blocks if "B" in b.line_ids] == ["body"]
+    assert len(result.articles) == 1
