@@ -8,22 +8,25 @@ after it belongs to it until the next headline. Page furniture belongs to no art
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Collection, Sequence
 
-Grouping = Callable[[Sequence[str]], list[list[int]]]
+# (block roles in reading order, positions that must open an article) -> groups
+Grouping = Callable[[Sequence[str], Collection[int]], list[list[int]]]
 
 HEAD_ROLES = ("headline", "subheadline", "byline", "dateline")
 NO_ARTICLE = ("header", "footer", "masthead", "picture")
 
 
-def by_headlines(roles: Sequence[str]) -> list[list[int]]:
-    """Groups of positions: a headline after body text opens a new article."""
+def by_headlines(roles: Sequence[str], breaks: Collection[int] = ()) -> list[list[int]]:
+    """Groups of positions: a headline after body text opens a new article, and so does
+    the first block after a break (where the page splits into tiers: text under the
+    line is another article, headline or not)."""
     groups: list[list[int]] = []
     seen_body = True  # the first headline always opens an article
     for pos, role in enumerate(roles):
         if role in NO_ARTICLE:
             continue
-        opens = role == "headline" and (seen_body or not groups)
+        opens = (role == "headline" and (seen_body or not groups)) or (pos in breaks and seen_body)
         if opens or not groups:
             groups.append([])
             seen_body = False

@@ -175,6 +175,8 @@ def module_order(boxes: Sequence[Box], roles: Sequence[str], separators: Sequenc
         return []
     # Raw boxes: widening a headline over empty space must not bridge the strip.
     parts = split_wide_gaps(boxes, SPLIT_GAP * size)
+    if len(parts) == 1:
+        parts = split_tiers(boxes, roles, separators, size)
     if len(parts) > 1:
         out: list[int] = []
         for part in parts:
@@ -182,6 +184,65 @@ def module_order(boxes: Sequence[Box], roles: Sequence[str], separators: Sequenc
             out.extend(part[j] for j in sub)
         return out
     return _module_order(boxes, roles, separators, size)
+
+
+# A band of white at least this many text sizes tall that runs across the whole page,
+# with columns side by side ending above it and text (no head) starting under it, splits
+# the page into tiers read one after the other (the feuilleton "under the line", a
+# section set apart by space where a rule would do). White over heads that head most
+# of the page's width is the heads' own spacing: their articles are found from them.
+# The columns are looked for within TIER_NEAR sizes of the band, heads within one size
+# under it.
+TIER_GAP = 1.25
+TIER_NEAR = 3.0
+
+
+def tier_cuts(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tuple[Box, str]], size: float) -> list[float]:
+    """The heights (middles of the bands) where the page splits into tiers, top down::
+
+        aaaa  bbbb  cccc
+        aaaa        cccc
+                                 <- a band nothing crosses, columns above and under it,
+        dddd  eeee  ffff            text under it, not a head
+    """
+    order = sorted(range(len(boxes)), key=lambda i: boxes[i][1])
+    wide = widen_headlines(boxes, roles, separators, size)  # the columns each head heads
+    cuts: list[float] = []
+    reach = -float("inf")
+    for k, i in enumerate(order):
+        top = boxes[i][1]
+        if k and top - reach >= TIER_GAP * size:
+            above = [boxes[j] for j in order[:k] if boxes[j][3] >= reach - TIER_NEAR * size]
+            under = [j for j in order[k:] if boxes[j][1] <= top + TIER_NEAR * size]
+            if not _headed(under, boxes, wide, roles, top + size) and _side_by_side(above) and _side_by_side([boxes[j] for j in under]):
+                cuts.append((reach + top) / 2.0)
+        reach = max(reach, boxes[i][3])
+    return cuts
+
+
+def _headed(under: Sequence[int], boxes: Sequence[Box], wide: Sequence[Box], roles: Sequence[str], by: float) -> bool:
+    """Heads starting above ``by`` head at least half the width of all that starts under
+    (``wide``: the heads widened over their columns)."""
+    heads = [wide[j] for j in under if roles[j] in ("headline", "subheadline") and boxes[j][1] <= by]
+    if not heads:
+        return False
+    span = max(boxes[j][2] for j in under) - min(boxes[j][0] for j in under)
+    return sum(g.width(b) for b in heads) >= 0.5 * span
+
+
+def _side_by_side(boxes: Sequence[Box]) -> bool:
+    """Two of the boxes stand side by side (one starts right of where another ends)."""
+    return bool(boxes) and max(b[0] for b in boxes) >= min(b[2] for b in boxes)
+
+
+def split_tiers(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tuple[Box, str]],
+                size: float) -> list[list[int]]:
+    """Block indices grouped by tier (see tier_cuts), top tier first."""
+    cuts = tier_cuts(boxes, roles, separators, size)
+    parts: list[list[int]] = [[] for _ in range(len(cuts) + 1)]
+    for i, b in enumerate(boxes):
+        parts[sum(1 for y in cuts if (b[1] + b[3]) / 2.0 > y)].append(i)
+    return [p for p in parts if p]
 
 
 def split_wide_gaps(boxes: Sequence[Box], gap: float) -> list[list[int]]:

@@ -17,7 +17,7 @@ from layout.blocks import BlockParams, group_lines, make_blocks
 from layout.columns import cluster_columns
 from layout.frame import Frame, build_frame
 from layout.model import Block, Box, Column, Link, Page, Provenance
-from layout.order import ORDERINGS
+from layout.order import ORDERINGS, tier_cuts
 from layout.roles import assign_roles, refine_in_order, split_leads
 from layout.separators import find_separators, merge_separators
 from layout.stitch import stitch_article
@@ -77,7 +77,7 @@ def reconstruct(page: Page, image: Any = None, **options: Any) -> Page:
     timings["layout"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    articles, links = _articles(page, blocks, order, opts)
+    articles, links = _articles(page, blocks, order, opts, _tier_breaks(order, frame_boxes, roles, frame))
     timings["stitch"] = time.perf_counter() - t
     return replace(
         page,
@@ -102,9 +102,18 @@ def _columns(blocks: tuple[Block, ...], frame_boxes: Sequence[Box], roles: Seque
     return tuple(replace(b, column=of_block.get(i)) for i, b in enumerate(blocks)), columns
 
 
-def _articles(page: Page, blocks: tuple[Block, ...], order: list[int], opts: Options) -> tuple[tuple, tuple[Link, ...]]:
+def _tier_breaks(order: list[int], frame_boxes: Sequence[Box], roles: Sequence[str], frame: Frame) -> set[int]:
+    """Positions in the order where reading crosses a band that splits the page into
+    tiers, downwards (see layout.order.tier_cuts)."""
+    cuts = tier_cuts(frame_boxes, roles, frame.separators, frame.size)
+    return {p for p in range(1, len(order)) if any(
+        frame_boxes[order[p - 1]][3] <= y <= frame_boxes[order[p]][1] for y in cuts)}
+
+
+def _articles(page: Page, blocks: tuple[Block, ...], order: list[int], opts: Options,
+              breaks: set[int]) -> tuple[tuple, tuple[Link, ...]]:
     lines = page.line_by_id()
-    groups = GROUPINGS[opts.grouping]([blocks[i].role for i in order])
+    groups = GROUPINGS[opts.grouping]([blocks[i].role for i in order], breaks)
     articles, links = [], []
     for k, positions in enumerate(groups):
         article, article_links = stitch_article(f"a{k}", [blocks[order[p]] for p in positions], lines)

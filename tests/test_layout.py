@@ -427,3 +427,24 @@ def test_a_line_whose_box_reaches_into_the_line_above_keeps_the_texts_size():
     result = reconstruct(Page(width=300, height=300, lines=tuple(lines)))
     assert [b.role for b in result.blocks if "B" in b.line_ids] == ["body"]
     assert len(result.articles) == 1
+
+
+def test_a_band_of_white_across_all_columns_splits_the_page_into_tiers():
+    # The feuilleton "under the line" where no rule was recorded: white across the page,
+    # every column pausing at it, text (no head) under it. The upper tier is read before
+    # the lower, and the text under the band is another article, headline or not.
+    page = page_from_ascii("""
+aaaaaaa  bbbbbbb  ccccccc
+aaaaaaa  bbbbbbb  ccccccc
+aaaaaaa  bbbbbbb  ccccccc
+
+
+ddddddd  eeeeeee  fffffff
+ddddddd  eeeeeee  fffffff
+""")
+    result = reconstruct(page)
+    assert letters_in_order(result) == "abcdef"
+    by_id = result.line_by_id()
+    letters = [{by_id[lid].text[0] for b in a.block_ids for lid in result.block_by_id()[b].line_ids}
+               for a in result.articles]
+    assert letters == [{"a", "b", "c"}, {"d", "e", "f"}]
