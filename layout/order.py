@@ -415,10 +415,13 @@ def _free_row(i: int, boxes: Sequence[Box], separators: Sequence[tuple[Box, str]
     for j, b in enumerate(boxes):
         if j == i or not (b[1] < y1 - tol and b[3] > y0 + tol):
             continue
+        # A short line on the row (a signature set flush right) stops the row where its
+        # column starts: the column runs on past the row, above the line.
+        col = _with_text_above(b, boxes, size)
         if b[0] >= x1 - tol:
-            hi = min(hi, b[0] - tol)
+            hi = min(hi, max(col[0], x1) - tol)
         elif b[2] <= x0 + tol:
-            lo = max(lo, b[2] + tol)
+            lo = max(lo, min(col[2], x0) + tol)
     for s, kind in separators:
         if kind == "vertical" and s[1] < y1 - tol and s[3] > y0 + tol:
             if s[0] >= x1 - tol:
@@ -426,6 +429,13 @@ def _free_row(i: int, boxes: Sequence[Box], separators: Sequence[tuple[Box, str]
             elif s[2] <= x0 + tol:
                 lo = max(lo, s[2])
     return lo, hi
+
+
+def _with_text_above(b: Box, boxes: Sequence[Box], size: float) -> Box:
+    """Box b widened to the block set right above it in its column (less than a text
+    size of white between them), if any."""
+    above = [o for o in boxes if 0 <= b[1] - o[3] < size and g.x_overlap_ratio(o, b) >= 0.5]
+    return g.union([b] + above)
 
 
 def _centred(i: int, boxes: Sequence[Box], lo: float, hi: float, size: float) -> bool:

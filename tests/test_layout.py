@@ -448,3 +448,16 @@ ddddddd  eeeeeee  fffffff
     letters = [{by_id[lid].text[0] for b in a.block_ids for lid in result.block_by_id()[b].line_ids}
                for a in result.articles]
     assert letters == [{"a", "b", "c"}, {"d", "e", "f"}]
+
+
+def test_a_short_line_on_a_heads_row_stops_the_head_where_its_column_starts():
+    #  aaaaaaa  bbbbbbb      H is level with s, a signature set flush right at the end
+    #  aaaaaaa  bbbbbbb      of column b: b's column runs on past H's row, so H heads
+    #  HHH          sss      column a only, not the left half of b (which would claim
+    #  ccccccc  ddddddd      d, the next article in b, for H)
+    from layout.order import _free_row
+
+    boxes = [(0, 0, 70, 37), (90, 0, 160, 37), (0, 40, 30, 60), (130, 43, 160, 57), (0, 63, 70, 117),
+             (90, 63, 160, 117)]
+    lo, hi = _free_row(2, boxes, (), 14.0)
+    assert lo == 0 and hi <= 90
