@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Callable, Collection, Sequence
 
+from layout import geometry as g
+from layout.model import Box
+
 # (block roles in reading order, positions that must open an article) -> groups
 Grouping = Callable[[Sequence[str], Collection[int]], list[list[int]]]
 
@@ -37,3 +40,49 @@ def by_headlines(roles: Sequence[str], breaks: Collection[int] = ()) -> list[lis
 
 
 GROUPINGS: dict[str, Grouping] = {"headlines": by_headlines}
+
+
+# A signature (the author's name, "X. Y.") is the last line of an article, set short
+# and to the right: it starts past this share of its column's width and ends closer to
+# the column's right edge than a third of its indent from the left. It is set solid
+# under the text it signs, with at least SIGNED_WHITE text sizes of white (or nothing)
+# under it: a dateline set to the right under a title has white above it instead.
+SIGNATURE_INDENT = 0.4
+SIGNED_WHITE = 1.5
+
+
+def signed_blocks(groups: Sequence[Sequence[int]], line_boxes: Sequence[Box], size: float) -> set[int]:
+    """Indices of the blocks (groups of line indices, in reading order inside each) whose
+    last line is a signature: the article ends with them."""
+    block_boxes = [g.union(line_boxes[i] for i in grp) for grp in groups]
+    out = set()
+    for k, grp in enumerate(groups):
+        last = line_boxes[grp[-1]]
+        if len(grp) >= 2:
+            column: Box | None = block_boxes[k]
+        else:
+            column = _block_right_above(last, block_boxes, size)
+        if column is None:
+            continue
+        indent, short = last[0] - column[0], column[2] - last[2]
+        if indent > SIGNATURE_INDENT * g.width(column) and short < indent / 3 and _white_under(last, block_boxes, size) \
+                and not _row_mates(last, column, line_boxes):
+            out.add(k)
+    return out
+
+
+def _row_mates(box: Box, column: Box, line_boxes: Sequence[Box]) -> bool:
+    """Another line in the column shares box's row: box is the end of a row OCR cut."""
+    return any(b != box and g.y_overlap_ratio(b, box) > 0.5 and g.x_overlap(b, column) > 0 for b in line_boxes)
+
+
+def _block_right_above(box: Box, block_boxes: Sequence[Box], size: float) -> Box | None:
+    """The block set solid over box (less than a text size of white between them)."""
+    above = [b for b in block_boxes if 0 <= box[1] - b[3] < size and g.x_overlap_ratio(b, box) >= 0.5]
+    return max(above, key=lambda b: b[3], default=None)
+
+
+def _white_under(box: Box, block_boxes: Sequence[Box], size: float) -> bool:
+    """Nothing under box in its column, or only after SIGNED_WHITE text sizes of white."""
+    under = [b[1] - box[3] for b in block_boxes if b[1] >= box[3] - 0.5 * size and g.x_overlap(b, box) > 0]
+    return not under or min(under) >= SIGNED_WHITE * size

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 from layout import geometry as g
-from layout.articles import GROUPINGS
+from layout.articles import GROUPINGS, signed_blocks
 from layout.blocks import BlockParams, group_lines, make_blocks
 from layout.columns import cluster_columns
 from layout.frame import Frame, build_frame
@@ -77,7 +77,9 @@ def reconstruct(page: Page, image: Any = None, **options: Any) -> Page:
     timings["layout"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    articles, links = _articles(page, blocks, order, opts, _tier_breaks(order, frame_boxes, roles, frame))
+    signed = signed_blocks(groups, frame.boxes, frame.size)
+    breaks = _tier_breaks(order, frame_boxes, roles, frame) | {p + 1 for p, i in enumerate(order) if i in signed}
+    articles, links = _articles(page, blocks, order, opts, breaks)
     timings["stitch"] = time.perf_counter() - t
     return replace(
         page,

@@ -461,3 +461,19 @@ def test_a_short_line_on_a_heads_row_stops_the_head_where_its_column_starts():
              (90, 63, 160, 117)]
     lo, hi = _free_row(2, boxes, (), 14.0)
     assert lo == 0 and hi <= 90
+
+
+def test_a_signature_closes_its_article():
+    #  aaaaaaaaaaaaaaaaaaaa      the article ends with its author's name set short to
+    #  aaaaaaaaaaaaaaaaaaaa      the right, solid under its text, white under it: the
+    #             SSSSSSS        text after the white is the next article, though no
+    #                            headline opens it
+    #  bbbbbbbbbbbbbbbbbbbb
+    lines = [Line(f"a{r}", f"Words of the first article on line {r}", (0, r * 22, 300, 20 + r * 22), height=20.0)
+             for r in range(5)]
+    lines.append(Line("s", "Jean Frollo.", (190, 110, 290, 130), height=20.0))
+    lines += [Line(f"b{r}", f"Words of the next article on its line {r}", (0, 180 + r * 22, 300, 200 + r * 22),
+                   height=20.0) for r in range(5)]
+    result = reconstruct(Page(width=300, height=300, lines=tuple(lines)))
+    firsts = [result.block_by_id()[a.block_ids[0]].line_ids[0] for a in result.articles]
+    assert firsts == ["a0", "b0"]
