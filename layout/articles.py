@@ -86,3 +86,30 @@ def _white_under(box: Box, block_boxes: Sequence[Box], size: float) -> bool:
     """Nothing under box in its column, or only after SIGNED_WHITE text sizes of white."""
     under = [b[1] - box[3] for b in block_boxes if b[1] >= box[3] - 0.5 * size and g.x_overlap(b, box) > 0]
     return not under or min(under) >= SIGNED_WHITE * size
+
+
+# A head this many times the text's size or more is set larger than the text: a
+# headline, whatever stands around it (roles.SUBHEAD, the measured sub-head step).
+LARGER = 1.2
+
+
+def intertitles(order: Sequence[int], roles: Sequence[str], sizes: Sequence[float], signed: Collection[int],
+                breaks: Collection[int], size: float) -> list[str]:
+    """Heads in the text's own size inside a signed article are its intertitles.
+
+    A signature closes an article, and the author signs all the text above it back to
+    where the article began: after the signature before it, or a tier break. A head set
+    no larger than the text in that stretch divides the article (a centred intertitle);
+    it becomes a sub-head and opens nothing. Headlines set larger still open articles.
+    """
+    out = list(roles)
+    signed_stretch = False
+    for p in range(len(order) - 1, -1, -1):
+        i = order[p]
+        if p + 1 in breaks:
+            signed_stretch = False  # reading crossed into another tier after p
+        if i in signed:
+            signed_stretch = True
+        elif signed_stretch and out[i] == "headline" and sizes[i] < LARGER * size:
+            out[i] = "subheadline"
+    return out

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 from layout import geometry as g
-from layout.articles import GROUPINGS, signed_blocks
+from layout.articles import GROUPINGS, intertitles, signed_blocks
 from layout.blocks import BlockParams, group_lines, make_blocks
 from layout.columns import cluster_columns
 from layout.frame import Frame, build_frame
@@ -72,13 +72,15 @@ def reconstruct(page: Page, image: Any = None, **options: Any) -> Page:
     refined = refine_in_order(order, roles, frame_boxes, [len(grp) for grp in groups], sizes, texts)
     if refined != roles:
         roles, order = refined, _order(frame_boxes, refined, frame, opts)
+    signed = signed_blocks(groups, frame.boxes, frame.size)
+    tiers = _tier_breaks(order, frame_boxes, roles, frame)
+    roles = intertitles(order, roles, sizes, signed, tiers, frame.size)
     blocks = make_blocks(page, groups, roles)
     blocks, columns = _columns(blocks, frame_boxes, roles)
     timings["layout"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    signed = signed_blocks(groups, frame.boxes, frame.size)
-    breaks = _tier_breaks(order, frame_boxes, roles, frame) | {p + 1 for p, i in enumerate(order) if i in signed}
+    breaks = tiers | {p + 1 for p, i in enumerate(order) if i in signed}
     articles, links = _articles(page, blocks, order, opts, breaks)
     timings["stitch"] = time.perf_counter() - t
     return replace(

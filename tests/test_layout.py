@@ -477,3 +477,23 @@ def test_a_signature_closes_its_article():
     result = reconstruct(Page(width=300, height=300, lines=tuple(lines)))
     firsts = [result.block_by_id()[a.block_ids[0]].line_ids[0] for a in result.articles]
     assert firsts == ["a0", "b0"]
+
+
+def test_a_centred_head_inside_a_signed_article_is_its_intertitle():
+    #  aaaaaaaaaaaaaaaaaaaa
+    #        IIIIIIII            a centred head in the text's size, then more text, then
+    #  cccccccccccccccccccc      the author's signature: the head divides the signed
+    #             SSSSSSS        article, it does not open another; the text after the
+    #                            signature does
+    #  bbbbbbbbbbbbbbbbbbbb
+    def rows(name: str, top: float, n: int) -> list[Line]:
+        return [Line(f"{name}{r}", f"Words of the running text {name} on line {r}", (0, top + r * 22, 300, top + 20 + r * 22),
+                     height=20.0) for r in range(n)]
+
+    lines = rows("a", 0, 5) + [Line("i", "Intertitle", (100, 140, 200, 160), height=20.0)] + rows("c", 190, 5)
+    lines.append(Line("s", "Jean Frollo.", (190, 300, 290, 320), height=20.0))
+    lines += rows("b", 370, 5)
+    result = reconstruct(Page(width=300, height=500, lines=tuple(lines)))
+    firsts = [result.block_by_id()[a.block_ids[0]].line_ids[0] for a in result.articles]
+    assert firsts == ["a0", "b0"]
+    assert [b.role for b in result.blocks if "i" in b.line_ids] == ["subheadline"]
