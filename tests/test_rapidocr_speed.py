@@ -177,6 +177,24 @@ def test_ink_char_edges_give_exact_gaps_and_keep_punctuation_cells():
     assert blank.char_edges is None
 
 
+def test_ink_between_two_words_goes_to_one_of_them():
+    from rapidocr.ch_ppocr_rec.typings import WordType
+
+    from ocr.engines.rapidocr_engine import ink_char_edges
+
+    # "12, 1788." in italics: the "1" of 1788 is a narrow stroke with blank on both
+    # sides, and the squeezed columns put the word's first character on "788". The "1"
+    # must not be left between the boxes, where its ink would widen the word space
+    # into a gutter; the word space is the widest blank run (100..118).
+    crop = np.full((48, 400, 3), 255, np.uint8)
+    crop[8:40, 40:100] = 0  # "12,"
+    crop[8:40, 118:124] = 0  # "1"
+    crop[8:40, 132:180] = 0  # "788."
+    info = _info(["12,", "1788."], [[5.0, 7.5, 10.0], [17.0, 18.5, 20.0, 21.0, 22.0]], WordType.EN_NUM)
+    ink_char_edges(crop, info)
+    assert [[round(a * 400), round(b * 400)] for a, b in info.char_edges] == [[40, 100], [118, 180]]
+
+
 def test_ink_rec_boxes_box_by_edges_and_fall_back_to_rapidocr():
     from rapidocr.ch_ppocr_rec.typings import TextRecOutput, WordType
 

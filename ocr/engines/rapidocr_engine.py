@@ -566,6 +566,24 @@ def _ink_segments(ink: np.ndarray, blank: int) -> list[tuple[int, int]]:
 MARKS = set("，。、；：！？（）「」『』《》〈〉【】〔〕“”‘’…—·．,.;:!?()")
 
 
+def claim_orphans(first: np.ndarray, last: np.ndarray, lo_s: np.ndarray, hi_s: np.ndarray) -> None:
+    """Give ink segments lying between two units' segments to one of the two, in place.
+
+    A squeezed column can put a character on the next segment, so a narrow glyph (an
+    italic "1" with its wide side bearings, a radical) between two units belongs to
+    neither; the gap between the units' boxes then spans ink and looks like a gutter
+    ("12, 1788." cut before "1788."). The boundary goes to the widest blank run between
+    the two units' segments, so that a gap between boxes is always one blank run.
+    """
+    for i in range(len(first) - 1):
+        a, b = int(last[i]), int(first[i + 1])
+        if b - a < 2:
+            continue  # adjacent segments or a shared one: nothing in between
+        blanks = lo_s[a + 1:b + 1] - hi_s[a:b]  # blank run after segment a, a+1, ..., b-1
+        k = a + int(np.argmax(blanks))
+        last[i], first[i + 1] = k, k + 1
+
+
 def ink_char_edges(crop: np.ndarray, info: Any) -> None:
     """Box the words (Latin lines) or characters (other lines) of a squeezed read by ink.
 
@@ -574,8 +592,9 @@ def ink_char_edges(crop: np.ndarray, info: Any) -> None:
     coarse, so gaps between boxes appear and vanish at random, and ocr/gutters.py cuts
     lines at such gaps. Here the crop's ink is split into segments at blank runs of at
     least INK_BLANK crop heights; each unit (word or character) runs from the segment
-    nearest its first column to the one nearest its last, and units sharing a segment
-    split it half-way between their columns. Gaps between boxes are then blank runs of
+    nearest its first column to the one nearest its last (ink between two units goes to
+    one of them, claim_orphans), and units sharing a segment split it half-way between
+    their columns. Gaps between boxes are then blank runs of
     the crop, in pixels. Full-width punctuation keeps its cell (MARKS). The
     edges go to ``info.char_edges`` as shares of the crop's width, for InkRecBoxes.
     Lines whose ink cannot be read are left to rapidocr.
@@ -613,6 +632,7 @@ def ink_char_edges(crop: np.ndarray, info: Any) -> None:
 
     first = np.maximum.accumulate([nearest(a) for a, _ in spans])
     last = np.maximum(np.maximum.accumulate([nearest(b) for _, b in spans]), first)
+    claim_orphans(first, last, lo_s, hi_s)
     n = len(spans)
     edges: list[list[float]] = []
     for i, (a, b) in enumerate(spans):
