@@ -236,3 +236,27 @@ def test_short_lines_are_read_unsqueezed(ocr_rapid_engine, monkeypatch):
     recognizer.read(np.full((40, 100, 3), 255, np.uint8), True)  # 2.5 heights long
     recognizer.read(np.full((40, 400, 3), 255, np.uint8), True)  # 10 heights long
     assert seen == [1.0, 0.75]
+
+
+@pytest.mark.parametrize("vertical", [False, True])
+def test_word_boxes_map_back_to_the_page_as_rapidocr_maps_them(vertical):
+    import copy
+
+    from rapidocr.cal_rec_boxes import CalRecBoxes
+    from rapidocr.cal_rec_boxes.main import Direction
+
+    from ocr.engines.rapidocr_engine import back_to_page
+
+    # A slightly rotated line box and word boxes in its crop (turned for a vertical line).
+    w, h = (30.0, 400.0) if vertical else (400.0, 30.0)
+    a = 0.03
+    turn = np.array([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]])
+    box = (np.array([[0, 0], [w, 0], [w, h], [0, h]]) @ turn + [300.5, 120.25]).astype(np.float32)
+    length, across = max(w, h), min(w, h)
+    words = [[[x0, 0.0], [x1, 0.0], [x1, across], [x0, across]] for x0, x1 in [(3.5, 80.2), (95.0, 201.7), (230.1, 390.0)]]
+    ref = CalRecBoxes()
+    ref.order_points = lambda pts: [list(p) for p in pts]  # rapidocr's corner order aside
+    expected = ref.reverse_rotate_crop_image(copy.deepcopy(box), copy.deepcopy(words),
+                                             Direction.VERTICAL if vertical else Direction.HORIZONTAL)
+    assert back_to_page(box, words, vertical) == [[[int(v) for v in p] for p in q] for q in expected]
+    assert back_to_page(box, [], vertical) == []
