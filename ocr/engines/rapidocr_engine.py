@@ -118,14 +118,10 @@ def _user_params(options: dict[str, Any]) -> dict[str, Any]:
 #   from +0.5..1 px down to under 0.2 px on 13 pages).
 # - The detector's input is normalised in float32 (det_input), bit-identical to
 #   rapidocr's float64 arithmetic: ~0.2 s less per 2000 px page, boxes unchanged.
-# Measured idle 2-core machine (3 pages, two runs): rapidocr-defaults 11.8 / 12.3 s per
-# page, fast 8.7 / 9.6 (1.37x / 1.29x), fast with rec_squeeze=0.75 7.1 / 7.1
-# (1.66x / 1.73x). Ratios were ~0.2-0.5 higher on a loaded machine (37.6 vs 19.8 s/page).
-# Tried and NOT adopted:
-# - Reading lines narrower (REC_SQUEEZE 0.75, option rec_squeeze): ~25-30 % less
-#   recognition time at the same CER (13 quick pages, edits vs unsqueezed: 0.8 -9,
-#   0.75 -3, 0.7 +60; 3 pages CER 0.0024 vs 0.0023), but squeezed CTC columns are
-#   1/squeeze wider, so rapidocr's word and character boxes, which ocr/gutters.py uses
+# - Lines are read 0.75 times narrower (REC_SQUEEZE; rec_squeeze=1.0 turns it off):
+#   ~25-30 % less recognition time at the same CER (13 quick pages, edits vs
+#   unsqueezed: 0.8 -9, 0.75 -3, 0.7 +60; 3 pages CER 0.0024 vs 0.0023), but squeezed
+#   CTC columns are 1/squeeze wider, so rapidocr's word and character boxes, which ocr/gutters.py uses
 #   to cut lines at gutters, become noisy. For squeezed reads: words are regrouped in
 #   unsqueezed columns (unsqueezed_word_info); every word (Latin line) or character
 #   (other lines) is boxed by the crop's ink (ink_char_edges, InkRecBoxes), so gaps are
@@ -138,13 +134,24 @@ def _user_params(options: dict[str, Any]) -> dict[str, Any]:
 #   cuts gone, but en-h-008/-009 link F1 -0.055/-0.034 (a header date cut at a wide
 #   space). Earlier variants: Latin words snapped to ink (en-h-010 BLEU-4 0.780);
 #   character gaps from rapidocr's columns (zh-h-005 0.832, zh-v-003 0.904);
-#   punctuation without its cell (cuts after "，", zh-h-006 link F1 0.857). Quality now
-#   holds, but at 1.66-1.73x idle it does not reach 2x, so it stays opt-in.
+#   punctuation without its cell (cuts after "，", zh-h-006 link F1 0.857).
+#   The header cut was an italic "1" (tabular figure, wide side bearings) whose ink
+#   segment no unit claimed, so its ink counted as word space; ink between two units
+#   now goes to one of them (claim_orphans). Scan bench since: BLEU-4 0.984, tau 0.967,
+#   link F1 0.966, article CER 0.050, so squeezing (0.75) is now the default.
+# Measured idle 2-core machine (3 pages, two runs): rapidocr-defaults 11.8 / 12.3 s per
+# page, fast 8.7 / 9.6 (1.37x / 1.29x), fast with rec_squeeze=0.75 7.1 / 7.1
+# (1.66x / 1.73x). Ratios were ~0.2-0.5 higher on a loaded machine (37.6 vs 19.8 s/page).
+# Tried and NOT adopted:
 # - Recognition batches of 32 instead of 6 were 30-45 % slower on Latin pages (line
 #   widths vary, so a batch pads to its widest line); even sorted by width, batches
 #   of 2, 4, 6, 12 cost ~10-30, 10-25, 25, 40 % more CPU per column than single lines.
 # - int8 weights (option int8=True) were ~50 % slower with two threads; even one line
 #   per thread they cost 5 % more CPU than fp32 and changed 232 characters on 3 pages.
+#   Measured again one line per thread (onnx 1.23 installed on the side; it is no
+#   dependency, so int8=True quietly stays fp32 without it): dynamic int8 (ConvInteger)
+#   0.91x the speed of fp32 with 64 of 2444 characters changed; static int8 (QDQ,
+#   per-channel weights, calibrated on another page's lines) 1.20x but 51 changed.
 # - ONNX Runtime's memory arena, memory patterns, widths rounded to 64 px so shapes
 #   repeat, one session per worker instead of one shared: no difference.
 # - A smaller detector input (DET_TEXT_PX 18, 14, 11): detection 10-50 % faster, but
@@ -325,9 +332,11 @@ def int8_model(src: Path) -> Path | None:
 
 # Recognition input: PP-OCR recognisers read lines REC_HEIGHT px high, any width.
 # A line is scaled to that height and its width further by REC_SQUEEZE (1.0 keeps the
-# aspect; see PRESETS for what squeezing saved and why it is not the default).
+# aspect; option rec_squeeze). Squeezed to 0.75 the recogniser reads as well (13 quick
+# pages: 3 edits fewer than unsqueezed; 0.7: 60 more) in ~25 % less time; word and
+# character boxes then come from the crop's ink (see PRESETS).
 REC_HEIGHT = 48
-REC_SQUEEZE = 1.0
+REC_SQUEEZE = 0.75
 # Lines shorter than this many times their height are read unsqueezed.
 SQUEEZE_MIN_ASPECT = 4.0
 
