@@ -302,3 +302,13 @@ def test_fast_preset_reads_lines_squeezed_unless_told_not_to():
     recognizer = get_engine("rapidocr")._ocr.text_rec
     assert isinstance(recognizer, ConcurrentRecognizer) and recognizer.squeeze == pytest.approx(0.75)
     assert get_engine("rapidocr", rec_squeeze=1.0)._ocr.text_rec.squeeze == 1.0
+
+
+def test_fast_preset_detector_keeps_the_memory_arena():
+    from ocr.engines import get_engine
+
+    def arena(engine):
+        return engine._ocr._load_det_model().session.session.get_session_options().enable_cpu_mem_arena
+
+    assert arena(get_engine("rapidocr")) is True
+    assert arena(get_engine("rapidocr", preset="rapidocr-defaults")) is False  # rapidocr's own
