@@ -123,8 +123,8 @@ def _user_params(options: dict[str, Any]) -> dict[str, Any]:
 # - Lines are read 0.75 times narrower (REC_SQUEEZE; rec_squeeze=1.0 turns it off):
 #   ~25-30 % less recognition time at the same CER (13 quick pages, edits vs
 #   unsqueezed: 0.8 -9, 0.75 -3, 0.7 +60; 3 pages CER 0.0024 vs 0.0023), but squeezed
-#   CTC columns are 1/squeeze wider, so rapidocr's word and character boxes, which ocr/gutters.py uses
-#   to cut lines at gutters, become noisy. For squeezed reads: words are regrouped in
+#   CTC columns are 1/squeeze wider, so rapidocr's word and character boxes, which
+#   ocr/gutters.py uses to cut lines at gutters, become noisy. For squeezed reads: words are regrouped in
 #   unsqueezed columns (unsqueezed_word_info); every word (Latin line) or character
 #   (other lines) is boxed by the crop's ink (ink_char_edges, InkRecBoxes), so gaps are
 #   measured blank runs, with full-width punctuation keeping its CTC cell (MARKS); lines
@@ -144,6 +144,8 @@ def _user_params(options: dict[str, Any]) -> dict[str, Any]:
 # Measured idle 2-core machine (3 pages, two runs): rapidocr-defaults 11.8 / 12.3 s per
 # page, fast 8.7 / 9.6 (1.37x / 1.29x), fast with rec_squeeze=0.75 7.1 / 7.1
 # (1.66x / 1.73x). Ratios were ~0.2-0.5 higher on a loaded machine (37.6 vs 19.8 s/page).
+# With squeezing, the arena and back_to_page, on a busy machine (load 4-10): 2.82x
+# faster than rapidocr-defaults, 2.22x less CPU time, CER 0.0024 vs 0.0025 (README).
 # Tried and NOT adopted:
 # - Recognition batches of 32 instead of 6 were 30-45 % slower on Latin pages (line
 #   widths vary, so a batch pads to its widest line); even sorted by width, batches
@@ -610,9 +612,9 @@ def ink_char_edges(crop: np.ndarray, info: Any) -> None:
     least INK_BLANK crop heights; each unit (word or character) runs from the segment
     nearest its first column to the one nearest its last (ink between two units goes to
     one of them, claim_orphans), and units sharing a segment split it half-way between
-    their columns. Gaps between boxes are then blank runs of
-    the crop, in pixels. Full-width punctuation keeps its cell (MARKS). The
-    edges go to ``info.char_edges`` as shares of the crop's width, for InkRecBoxes.
+    their columns. Gaps between boxes are then blank runs of the crop, in pixels.
+    Full-width punctuation keeps its cell (MARKS). The edges go to ``info.char_edges``
+    as shares of the crop's width, for InkRecBoxes.
     Lines whose ink cannot be read are left to rapidocr.
     """
     from rapidocr.ch_ppocr_rec.typings import WordType
@@ -698,7 +700,8 @@ def back_to_page(box: np.ndarray, words: list[Any], vertical: bool) -> list[list
 
 
 class InkRecBoxes:
-    """rapidocr's CalRecBoxes, but lines with ``char_edges`` are boxed by those edges."""
+    """rapidocr's CalRecBoxes, but lines with ``char_edges`` are boxed by those edges,
+    and word boxes go back to the page by back_to_page."""
 
     def __init__(self) -> None:
         from rapidocr.cal_rec_boxes import CalRecBoxes
@@ -728,7 +731,8 @@ class InkRecBoxes:
                     h, w = img.shape[:2]
                     corners = np.array([[0, 0], [w, 0], [w, h], [0, h]])
                     texts, boxes, confs = self.cal_ocr_word_box(txt, corners, info, return_single_char_box)
-                    boxes = back_to_page(box, self.adjust_box_overlap(boxes), self.get_box_direction(box) is Direction.VERTICAL)
+                    vertical = self.get_box_direction(box) is Direction.VERTICAL
+                    boxes = back_to_page(box, self.adjust_box_overlap(boxes), vertical)
                     results.append(list(zip(texts, confs, boxes)))
                 rec_res.word_results = tuple(results)
                 return rec_res
