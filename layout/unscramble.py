@@ -340,9 +340,11 @@ def pair_score(
     ri, rj = RANK[ki], RANK[kj]
     if ki in HEAD_KINDS:
         # heads go down the head group: headline, credits, caption, text
-        if rj <= ri:
+        if rj <= ri or kj == "jump-to":
             return NEVER, ()
-        if kj == "jump-to":
+        if j < i:
+            # what stands under a head starts lower (on a vertical page, further left), and
+            # a paste runs in that order: it never comes before the head
             return NEVER, ()
         prox = _proximity(i, j, (slots or {}).get(i))
         texts = _texts_under(j, kinds, reach)

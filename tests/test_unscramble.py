@@ -248,3 +248,11 @@ def test_chain_search_gives_each_title_its_own_text():
             cur = better[cur]
             chain_of[cur] = start
     assert chain_of[4] == 0 and chain_of[5] == 1  # dockers under the harbour, librarian under the library
+
+
+def test_a_credit_pasted_above_a_headline_is_not_under_it():
+    # the paste runs top to bottom, so a byline that comes first stands above the
+    # headline (another article's, or the page's): the headline heads the text directly
+    paste = "By Ann Lee\n\nHarbour Strike Ends\n\nThe harbour strike ended on Monday when dockers accepted the offer.\n"
+    links = {(k.source, k.target) for k in unscramble(paste).links}
+    assert (1, 0) not in links and (1, 2) in links
