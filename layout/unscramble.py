@@ -23,8 +23,9 @@ Chains of successors are the articles. Around the assignment:
   narrow columns wrap long titles): a first solution lets it head a group at a cost,
   and it stays a headline if a credit line, caption or sub-head went under it
   (``settle_titles``);
-- a local search exchanges the tails of two chains while that raises the value of the
-  solution, each chain scored by its own head and text (``ChainSearch``);
+- a local search exchanges the tails of two chains, or two credit lines, while that
+  raises the value of the solution, each chain scored by its own head and text
+  (``ChainSearch``);
 - identical credit lines ("By Staff" twice) are put in the paste order of the texts
   under them (``order_identical_credits``): their words cannot tell them apart.
 """
@@ -451,8 +452,8 @@ def choose_links(pieces: list[Piece], kinds: list[str], vocab: Vocabulary, round
 
 
 class ChainSearch:
-    """Local search on whole articles: exchange the tails of two chains where that
-    raises the value of the solution.
+    """Local search on whole articles: exchange the tails of two chains, or two credit
+    lines, where that raises the value of the solution.
 
     The assignment scores a link by the heads and texts of the previous solution, so it
     can settle on titles over the wrong texts that each round confirms; exchanging the
@@ -492,6 +493,7 @@ class ChainSearch:
                 for y in range(len(chains)):
                     if x != y and self._try_cut(chains, values, x, y):
                         moved = True
+            moved = self._try_swaps(chains, values) or moved
             if not moved:
                 break
         return {a: b for ch in chains for a, b in zip(ch, ch[1:])}
@@ -516,6 +518,28 @@ class ChainSearch:
         chains[x], chains[y] = where
         values[x], values[y] = self.value(where[0]), self.value(where[1])
         return True
+
+    def _try_swaps(self, chains: list[list[int]], values: list[float]) -> bool:
+        """Exchange two credit lines of different chains where that gains: the tails
+        cannot do it when the texts under them are right already."""
+        credits = [k for k, kind in enumerate(self.kinds) if kind in ("byline", "dateline")]
+        moved = False
+        for p in credits:
+            for q in credits:
+                if p >= q or self.kinds[p] != self.kinds[q]:
+                    continue
+                x = next(n for n, ch in enumerate(chains) if p in ch)
+                y = next(n for n, ch in enumerate(chains) if q in ch)
+                if x == y:
+                    continue
+                swap = {p: q, q: p}
+                nx, ny = [swap.get(k, k) for k in chains[x]], [swap.get(k, k) for k in chains[y]]
+                gain = self.value(nx) + self.value(ny) - values[x] - values[y]
+                if gain > 1e-6:
+                    chains[x], chains[y] = nx, ny
+                    values[x], values[y] = self.value(nx), self.value(ny)
+                    moved = True
+        return moved
 
 
 def _chains(succ: dict[int, int], n: int) -> list[list[int]]:

@@ -256,3 +256,32 @@ def test_a_credit_pasted_above_a_headline_is_not_under_it():
     paste = "By Ann Lee\n\nHarbour Strike Ends\n\nThe harbour strike ended on Monday when dockers accepted the offer.\n"
     links = {(k.source, k.target) for k in unscramble(paste).links}
     assert (1, 0) not in links and (1, 2) in links
+
+
+# Two side-by-side headlines, the lead (first, set larger) ends lower, so the second
+# one's credit is pasted first. Each credit is already over its own text in the
+# starting solution but under the wrong headline.
+TWO_CREDITS = """Harbour Strike Ends
+
+Library Opens Late
+
+By Ann Lee
+
+By Tom Fox
+
+The harbour strike ended on Monday when dockers accepted the offer of the harbour board.
+
+The library will stay open until ten each evening, the librarian said on Monday.
+"""
+
+
+def test_chain_search_exchanges_two_credit_lines():
+    from layout.unscramble import ChainSearch, Vocabulary, piece_kind
+
+    pieces = split_pieces(TWO_CREDITS)
+    kinds = [piece_kind(p, False, False) for p in pieces]
+    assert kinds[2:4] == ["byline", "byline"]
+    # moving whole tails would take the texts along, away from their headlines
+    crossed = {0: 2, 2: 4, 1: 3, 3: 5}
+    better = ChainSearch(pieces, kinds, Vocabulary(pieces)).improve(crossed)
+    assert better == {0: 3, 3: 4, 1: 2, 2: 5}
