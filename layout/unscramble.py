@@ -140,8 +140,14 @@ def piece_kind(piece: Piece, first: bool, last: bool, repeated: bool = False) ->
     return "body"
 
 
+# jieba's tags for a person (鲁迅), an organisation (新华社) and another proper name, as
+# papers and sites are tagged (人民日报, 维基百科)
+CREDIT_NAME_TAGS = ("nr", "nt", "nz")
+
+
 def _bare_name(t: str) -> bool:
-    """A piece that is nothing but a person's name (鲁迅) is the author's credit line."""
+    """A piece that is nothing but a person's name (鲁迅), or the name of an agency,
+    paper or site (新华社, 人民日报) is a credit line: the author or the source."""
     t = t.strip()
     if not (2 <= len(t) <= 4 and all(c.is_cjk(ch) for ch in t)):
         return False
@@ -149,7 +155,7 @@ def _bare_name(t: str) -> bool:
 
     c._jieba()  # the shared, quiet, initialised dictionary
     words = list(jieba.posseg.cut(t, HMM=False))
-    return len(words) == 1 and words[0].flag == "nr"
+    return len(words) == 1 and words[0].flag in CREDIT_NAME_TAGS
 
 
 def _source_line(t: str) -> bool:

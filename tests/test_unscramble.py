@@ -103,6 +103,15 @@ def test_a_bare_name_is_a_credit_line():
     assert piece_kind(Piece(0, ("题记",)), False, False) == "headline"
 
 
+def test_a_bare_source_name_is_a_credit_line():
+    from layout.unscramble import Piece, piece_kind
+
+    # an agency, a paper: the source of the text, set where the author's name would be
+    assert piece_kind(Piece(0, ("新华社",)), False, False) == "byline"
+    assert piece_kind(Piece(0, ("人民日报",)), False, False) == "byline"
+    assert piece_kind(Piece(0, ("音乐",)), False, False) == "headline"  # a common noun is a title
+
+
 def test_the_lead_headline_is_taller_so_its_neighbour_credit_comes_first():
     from layout.unscramble import follower_slots, piece_kind
 
