@@ -57,6 +57,7 @@ DATELINE = re.compile(
 # "(continued)" headlines, as a story carried over from an earlier page is titled
 CONTINUED_HEAD = re.compile(r"(（续）|\(续\)|\((continued|Fortsetzung)\))\s*$")
 NEVER = -1e6  # a link that may not be made
+BACK_WITHOUT_PICTURE = 4.0  # see ``_back_steps_without_picture``
 # A short piece with no sign of running text that was typed body: German headings end in
 # a full stop and narrow columns wrap a long title into many lines, so only what stands
 # under it in the solution tells (see ``settle_titles``).
@@ -488,7 +489,7 @@ class ChainSearch:
         for m in range(len(chain) - 1):
             below = tuple(k for k in texts if chain.index(k) > m)
             total += self.link(chain[m], chain[m + 1], head, below)
-        return total
+        return total - BACK_WITHOUT_PICTURE * _back_steps_without_picture(chain, kinds)
 
     def improve(self, succ: dict[int, int], passes: int = 4) -> dict[int, int]:
         chains = _chains(succ, len(self.pieces))
@@ -546,6 +547,21 @@ class ChainSearch:
                     values[x], values[y] = self.value(nx), self.value(ny)
                     moved = True
         return moved
+
+
+def _back_steps_without_picture(chain: list[int], kinds: list[str]) -> int:
+    """Body links that go back in the paste before any caption in the chain.
+
+    An article's columns start at one height, so its next column is pasted after the
+    one before; only columns under a picture start lower than those beside it, and
+    their text goes on in a column that was pasted earlier.
+    """
+    count, picture = 0, False
+    for a, b in zip(chain, chain[1:]):
+        picture = picture or kinds[a] == "caption"
+        if b < a and kinds[a] == kinds[b] == "body" and not picture:
+            count += 1
+    return count
 
 
 def _chains(succ: dict[int, int], n: int) -> list[list[int]]:

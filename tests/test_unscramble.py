@@ -294,3 +294,17 @@ def test_chain_search_exchanges_two_credit_lines():
     crossed = {0: 2, 2: 4, 1: 3, 3: 5}
     better = ChainSearch(pieces, kinds, Vocabulary(pieces)).improve(crossed)
     assert better == {0: 3, 3: 4, 1: 2, 2: 5}
+
+
+def test_a_column_pasted_earlier_follows_only_under_a_picture():
+    from layout.unscramble import (BACK_WITHOUT_PICTURE, ChainSearch, Vocabulary, _back_steps_without_picture,
+                                   end_score, start_score)
+
+    kinds = ["headline", "caption", "body", "body", "body"]
+    assert _back_steps_without_picture([0, 3, 2], kinds) == 1  # columns start at one height
+    assert _back_steps_without_picture([0, 1, 4, 2], kinds) == 0  # the column under the picture starts lower
+    pieces = split_pieces("Harbour\n\nPicture: Harbour\n\nThe strike ended\n\nand the dockers\n\nwent home.\n")
+    kinds = ["headline", "body", "body", "body", "body"]
+    search = ChainSearch(pieces, kinds, Vocabulary(pieces))
+    ends = start_score(pieces[3], "body") + end_score(pieces[2], "body")
+    assert search.value([3, 2]) == ends + search.link(3, 2, None, (2,)) - BACK_WITHOUT_PICTURE
