@@ -232,6 +232,7 @@ def test_short_lines_are_read_unsqueezed(ocr_rapid_engine, monkeypatch):
     seen = []
     real = E.rec_input
     monkeypatch.setattr(E, "rec_input", lambda crop, squeeze=1.0: seen.append(squeeze) or real(crop, squeeze))
+    monkeypatch.setattr(E, "SQUEEZE_RETRY", 0.0)  # blank crops read doubtfully: no second reading here
     recognizer = E.ConcurrentRecognizer(ocr_rapid_engine._ocr.text_rec.model_path, workers=1, squeeze=0.75)
     recognizer.read(np.full((40, 100, 3), 255, np.uint8), True)  # 2.5 heights long
     recognizer.read(np.full((40, 400, 3), 255, np.uint8), True)  # 10 heights long
@@ -260,3 +261,24 @@ def test_word_boxes_map_back_to_the_page_as_rapidocr_maps_them(vertical):
                                              Direction.VERTICAL if vertical else Direction.HORIZONTAL)
     assert back_to_page(box, words, vertical) == [[[int(v) for v in p] for p in q] for q in expected]
     assert back_to_page(box, [], vertical) == []
+
+
+def test_a_doubtful_squeezed_reading_is_read_again_at_full_width(monkeypatch):
+    import numpy as np
+    from ocr.engines.rapidocr_engine import SQUEEZE_RETRY, ConcurrentRecognizer
+
+    rec = ConcurrentRecognizer.__new__(ConcurrentRecognizer)  # no model: readings are faked
+    rec.squeeze, rec.ink_chars = 0.75, True
+    seen = []
+
+    def fake(crop, squeeze, word_box):
+        seen.append(squeeze)
+        score = SQUEEZE_RETRY - 0.2 if squeeze < 1.0 else 0.95
+        return f"read at {squeeze}", score, np.zeros((1, 10, 5)), [None]
+
+    monkeypatch.setattr(rec, "_decode", fake)
+    crop = np.zeros((20, 400, 3), np.uint8)
+    assert rec.read(crop, word_box=False)[:2] == ("read at 1.0", 0.95) and seen == [0.75, 1.0]
+    seen.clear()
+    monkeypatch.setattr(rec, "_decode", lambda c, s, w: (seen.append(s), ("sure", 0.99, None, [None]))[1])
+    assert rec.read(crop, word_box=False)[0] == "sure" and seen == [0.75]
