@@ -294,14 +294,14 @@ def test_concurrent_recognizer_handles_no_and_empty_crops(ocr_rapid_engine):
     assert out.txts == ("",)
 
 
-def test_fast_preset_reads_lines_squeezed_only_when_told():
+def test_fast_preset_reads_lines_squeezed_unless_told_not_to():
     from ocr.engines import get_engine
     from ocr.engines.rapidocr_engine import REC_SQUEEZE, ConcurrentRecognizer
 
-    assert REC_SQUEEZE == 1.0
+    assert REC_SQUEEZE == pytest.approx(0.75)
     recognizer = get_engine("rapidocr")._ocr.text_rec
-    assert isinstance(recognizer, ConcurrentRecognizer) and recognizer.squeeze == 1.0
-    assert get_engine("rapidocr", rec_squeeze=0.75)._ocr.text_rec.squeeze == pytest.approx(0.75)
+    assert isinstance(recognizer, ConcurrentRecognizer) and recognizer.squeeze == pytest.approx(0.75)
+    assert get_engine("rapidocr", rec_squeeze=1.0)._ocr.text_rec.squeeze == 1.0
 
 
 def test_fast_preset_detector_keeps_the_memory_arena():

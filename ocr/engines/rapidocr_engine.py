@@ -120,8 +120,8 @@ def _user_params(options: dict[str, Any]) -> dict[str, Any]:
 #   rapidocr's float64 arithmetic: ~0.2 s less per 2000 px page, boxes unchanged.
 # - The detector keeps ONNX Runtime's memory arena (rapidocr turns it off): one
 #   2200 px page, 3 runs each interleaved, 3.75 -> 3.42 s CPU per detection.
-# - Lines can be read 0.75 times narrower (rec_squeeze=0.75; REC_SQUEEZE says why not
-#   by default):
+# - Lines are read 0.75 times narrower (REC_SQUEEZE; rec_squeeze=1.0 turns it off;
+#   doubtful readings are read again at full width):
 #   ~25-30 % less recognition time at the same CER (13 quick pages, edits vs
 #   unsqueezed: 0.8 -9, 0.75 -3, 0.7 +60; 3 pages CER 0.0024 vs 0.0023), but squeezed
 #   CTC columns are 1/squeeze wider, so rapidocr's word and character boxes, which
@@ -344,12 +344,14 @@ def int8_model(src: Path) -> Path | None:
 # A line is scaled to that height and its width further by REC_SQUEEZE (1.0 keeps the
 # aspect; option rec_squeeze). Squeezed to 0.75 the recogniser reads as well (13 quick
 # pages: 3 edits fewer than unsqueezed; 0.7: 60 more) in ~25 % less time; word and
-# character boxes then come from the crop's ink (see PRESETS). Not the default: on 10
-# freshly generated scans (seed 4242) squeezed reads left 58 of 666 lines of one German
-# page uncut at narrow gutters (8 unsqueezed), scan link F1 0.959 -> 0.944, article CER
-# 0.103 -> 0.147, though the 13 quick pages read better squeezed.
+# character boxes then come from the crop's ink (see PRESETS). On a heavily degraded
+# page squeezed readings score lower and rapidocr dropped them (58 of 666 lines of one
+# of 10 fresh scans, seed 4242, against 8 at full width): a doubtful squeezed reading is
+# therefore read again at full width (SQUEEZE_RETRY). So read, the 13 quick scans and
+# the 10 fresh ones together score link F1 0.972 and article CER 0.061, against 0.971
+# and 0.067 for full-width reads, at 1.2x less time.
 REC_HEIGHT = 48
-REC_SQUEEZE = 1.0
+REC_SQUEEZE = 0.75
 # A squeezed reading scoring below this is read again unsqueezed (see read).
 SQUEEZE_RETRY = 0.9
 # Lines shorter than this many times their height are read unsqueezed.
