@@ -28,7 +28,7 @@ import defusedxml.ElementTree as SafeET
 
 from benchmarks import baselines as bl
 from benchmarks.metrics import PageTruth, Prediction, bleu, dedupe, kendall, map_boxes, score_prediction
-from layout.model import Line, Page
+from layout.model import Line, Page, Provenance
 
 if TYPE_CHECKING:
     from benchmarks.run import Context, Track
@@ -350,7 +350,9 @@ def run_ocr_page(ctx: Context, track: Track, rp: RealPage) -> None:
     kept = len({v for v in mapping.values() if v}) / len(gt) if gt else None
     scores = score_real(rp, _order_prediction(res.lines, mapping, res.seconds))
     track.add("tesseract", name, {**scores, "gt_kept": kept})
-    page = Page(width=rp.width, height=rp.height, lines=tuple(res.lines), source=name)
+    # Tesseract's lines, as `--engine tesseract` would give them (its provenance too).
+    page = Page(width=rp.width, height=rp.height, lines=tuple(res.lines), source=name,
+                provenance=Provenance(engine="tesseract"))
     try:
         result, seconds = _timed(lambda: ctx.pipeline.reconstruct(LoadedPage(page, _gray(rp.image))))
     except Exception as exc:

@@ -79,7 +79,8 @@ def build_frame(page: Page, direction: str | None = None) -> Frame:
     precise = page.provenance.engine in PRECISE_SOURCES
     if not precise:
         sizes = _with_advances(page.lines, boxes, sizes, vertical)
-        boxes, sizes = cap_intruders(boxes, sizes)
+        if page.provenance.engine not in DETECTED_SOURCES:
+            boxes, sizes = cap_intruders(boxes, sizes)
     size = g.median_or(sizes, 10.0)
     seps = tuple(_frame_separator(s, page, origin, skew, vertical) for s in page.separators)
     return Frame(boxes, sizes, size, _char_width(page.lines, boxes), vertical, skew, seps, precise, _weights(page.lines))
@@ -246,6 +247,11 @@ def column_neighbours(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 # Readers whose line heights are font sizes, not measurements.
 PRECISE_SOURCES = ("pdf",)
+# Lines an OCR engine boxed on this run: a detector boxes a page's lines alike, so a box
+# taller than its neighbours is a taller line (a head), never one drawn too tall by hand
+# as in an annotation file (see cap_intruders). On NZZ 1812 through Tesseract's lines,
+# mending them anyway cost region tau 0.983 -> 0.950.
+DETECTED_SOURCES = ("rapidocr", "tesseract", "paddleocr")
 
 
 def _line_size(line: Line, frame_box: Box, vertical: bool) -> float:

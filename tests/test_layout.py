@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layout.model import Line, Page
+from layout.model import Line, Page, Provenance
 from layout.pipeline import reconstruct
 from tests.layouts import CANONICAL, CELL_H, CELL_W, letters_in_order, page_from_ascii
 
@@ -427,6 +427,9 @@ def test_a_line_whose_box_reaches_into_the_line_above_keeps_the_texts_size():
     result = reconstruct(Page(width=300, height=300, lines=tuple(lines)))
     assert [b.role for b in result.blocks if "B" in b.line_ids] == ["body"]
     assert len(result.articles) == 1
+    # A detector boxes a page's lines alike: an OCR engine's taller box is a taller line.
+    detected = reconstruct(Page(width=300, height=300, lines=tuple(lines), provenance=Provenance(engine="tesseract")))
+    assert [b.role for b in detected.blocks if "B" in b.line_ids] != ["body"]
 
 
 def test_a_band_of_white_across_all_columns_splits_the_page_into_tiers():
