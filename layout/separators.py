@@ -49,8 +49,9 @@ def find_separators(page: Page, image: Any, size: float, skew: float = 0.0) -> t
             if thick <= MAX_THICKNESS * s + 2:
                 box = _back_to_page((x, y, x + w, y + h), gray.shape, skew, scale)
                 found.append(Separator(box, kind))
+    line_boxes = np.array([ln.bbox for ln in page.lines], dtype=float).reshape(-1, 4)
     rules = [r for r in _not_in_clusters(found, size)
-             if not _inside_any(r.bbox, pictures, size) and not (r.kind == "horizontal" and _through_text(r.bbox, page))]
+             if not _inside_any(r.bbox, pictures, size) and not (r.kind == "horizontal" and _through_text(r.bbox, line_boxes))]
     return tuple(rules) + tuple(Separator(b, "picture") for b in pictures)
 
 
@@ -90,15 +91,13 @@ def find_pictures(page: Page, gray: Any, s: float, scale: float) -> list[tuple[i
     return out
 
 
-def _through_text(box: tuple[float, float, float, float], page: Page) -> bool:
-    """The run of ink lies along the middle of a text line, over most of its length:
-    the letters of a blurred line (italics merge into a bar), not a rule. A rule under
-    a line runs along its bottom edge or below it, never through its middle."""
-    if not page.lines:
-        return False
+def _through_text(box: tuple[float, float, float, float], b: Any) -> bool:
+    """The run of ink lies along the middle of a text line (rows of ``b``, the page's
+    line boxes), over most of its length: the letters of a blurred line (italics merge
+    into a bar), not a rule. A rule under a line runs along its bottom edge or below
+    it, never through its middle."""
     import numpy as np
 
-    b = np.array([ln.bbox for ln in page.lines], dtype=float)
     y = (box[1] + box[3]) / 2.0
     h = b[:, 3] - b[:, 1]
     middle = (b[:, 1] + 0.2 * h <= y) & (y <= b[:, 3] - 0.2 * h)
