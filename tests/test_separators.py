@@ -46,11 +46,16 @@ def test_a_double_rule_stays():
     assert len(rules) == 2
 
 
-def _text_line(img: np.ndarray, box: tuple[int, int, int, int]) -> None:
-    """Glyph-like strokes over a line's box (what OCR boxes)."""
-    x0, y0, x1, y1 = box
-    for x in range(x0, x1, 9):
-        img[y0 + 3:y1 - 3, x:x + 3] = 0
+def _text_lines(img: np.ndarray, top: int, count: int) -> tuple[Line, ...]:
+    """``count`` lines of glyph-like strokes drawn from ``top`` down, 30 px apart, and
+    their boxes as OCR gives them."""
+    lines = []
+    for k in range(count):
+        x0, y0, x1, y1 = box = (100, top + 30 * k, 800, top + 30 * k + 22)
+        for x in range(x0, x1, 9):
+            img[y0 + 3:y1 - 3, x:x + 3] = 0
+        lines.append(Line(f"l{k}", "text", box))
+    return tuple(lines)
 
 
 def test_a_toned_area_is_a_picture_and_its_shading_no_rule():
@@ -61,12 +66,7 @@ def test_a_toned_area_is_a_picture_and_its_shading_no_rule():
     img = np.full((700, 900), 255, np.uint8)
     img[60:360, 100:800] = 170
     img[200:203, 200:700] = 40
-    lines = []
-    for k in range(8):
-        box = (100, 400 + 30 * k, 800, 400 + 30 * k + 22)
-        _text_line(img, box)
-        lines.append(Line(f"l{k}", "text", box))
-    page = Page(width=900, height=700, lines=tuple(lines))
+    page = Page(width=900, height=700, lines=_text_lines(img, 400, 8))
     found = find_separators(page, img, SIZE)
     pictures = [s.bbox for s in found if s.kind == "picture"]
     assert len(pictures) == 1
@@ -86,12 +86,7 @@ def test_a_frame_round_a_picture_stays_a_rule():
 
 def test_text_and_blank_paper_hold_no_picture():
     img = np.full((700, 900), 250, np.uint8)
-    lines = []
-    for k in range(15):
-        box = (100, 40 + 30 * k, 800, 40 + 30 * k + 22)
-        _text_line(img, box)
-        lines.append(Line(f"l{k}", "text", box))
-    page = Page(width=900, height=700, lines=tuple(lines))
+    page = Page(width=900, height=700, lines=_text_lines(img, 40, 15))
     assert not [s for s in find_separators(page, img, SIZE) if s.kind == "picture"]
 
 
