@@ -46,7 +46,7 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
         roles = _flowing_heads(roles, boxes, n_lines, body, frame)
         roles = _run_on_lines(roles, boxes, text, n_lines, body)
     roles = _page_furniture(roles, boxes, text, body, n_lines)
-    roles = _captions(roles, boxes, n_lines, [sep for sep, kind in frame.separators if kind == "picture"], body)
+    roles = _captions(roles, boxes, n_lines, _pictures(frame), body)
     return _nameplate(roles, boxes, n_lines, sizes, body)
 
 
@@ -59,7 +59,7 @@ def split_leads(frame: Frame, groups: list[list[int]], roles: list[str]) -> tupl
     set too close to the text to end the block: those lines become a block of their
     own, a byline under a head, a caption under a picture. Elsewhere (tables, lists) such
     spacing means nothing, so only a head or picture above makes the cut."""
-    pictures = [sep for sep, kind in frame.separators if kind == "picture"]
+    pictures = _pictures(frame)
     heads = [g.union(frame.boxes[i] for i in grp) for grp, r in zip(groups, roles) if r in ("headline", "subheadline")]
     out_groups: list[list[int]] = []
     out_roles: list[str] = []
@@ -67,7 +67,7 @@ def split_leads(frame: Frame, groups: list[list[int]], roles: list[str]) -> tupl
         k = set_apart(grp, frame) if role == "body" else 0
         if k:
             first = g.union(frame.boxes[i] for i in grp[:k])
-            under = _right_under(first, [p for p in pictures if _caption_of(first, p, frame.size)], frame.size)
+            under = _under_picture(first, pictures, frame.size)
             if under or _right_under(first, heads, frame.size):
                 out_groups += [grp[:k], grp[k:]]
                 out_roles += ["caption" if under else "byline", role]
@@ -77,8 +77,17 @@ def split_leads(frame: Frame, groups: list[list[int]], roles: list[str]) -> tupl
     return out_groups, out_roles
 
 
+def _pictures(frame: Frame) -> list[Box]:
+    return [sep for sep, kind in frame.separators if kind == "picture"]
+
+
 def _right_under(b: Box, above: list[Box], size: float) -> bool:
     return any(-0.5 * size <= b[1] - a[3] <= LEAD_REACH * size and g.x_overlap(b, a) >= 0.5 * g.width(b) for a in above)
+
+
+def _under_picture(b: Box, pictures: list[Box], size: float) -> bool:
+    """b stands right under a picture, set where its caption goes."""
+    return _right_under(b, [p for p in pictures if _caption_of(b, p, size)], size)
 
 
 CAPTION_LINES = 3
@@ -93,8 +102,7 @@ def _captions(roles: list[str], boxes: list[Box], n_lines: list[int], pictures: 
     for i, role in enumerate(roles):
         if role not in ("body", "byline", "caption") or n_lines[i] > CAPTION_LINES:
             continue
-        b = boxes[i]
-        if _right_under(b, [p for p in pictures if _caption_of(b, p, body)], body):
+        if _under_picture(boxes[i], pictures, body):
             out[i] = "caption"
     return out
 
