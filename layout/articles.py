@@ -78,8 +78,7 @@ def _row_mates(box: Box, column: Box, line_boxes: Sequence[Box]) -> bool:
 
 def _block_right_above(box: Box, block_boxes: Sequence[Box], size: float) -> Box | None:
     """The block set solid over box (less than a text size of white between them)."""
-    above = [b for b in block_boxes if 0 <= box[1] - b[3] < size and g.x_overlap_ratio(b, box) >= 0.5]
-    return max(above, key=lambda b: b[3], default=None)
+    return max(g.solid_above(box, block_boxes, size), key=lambda b: b[3], default=None)
 
 
 def _white_under(box: Box, block_boxes: Sequence[Box], size: float) -> bool:

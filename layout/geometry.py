@@ -141,3 +141,9 @@ def to_reading_frame(b: Box, page_width: float, vertical: bool) -> Box:
 def median_or(values: Iterable[float], default: float) -> float:
     vs = [v for v in values if v > 0]
     return median(vs) if vs else default
+
+
+def solid_above(b: Box, boxes: Iterable[Box], size: float) -> list[Box]:
+    """The boxes set right over b in its column: less than ``size`` of white between
+    them, overlapping at least half the narrower's width."""
+    return [o for o in boxes if 0 <= b[1] - o[3] < size and x_overlap_ratio(o, b) >= 0.5]

@@ -434,8 +434,7 @@ def _free_row(i: int, boxes: Sequence[Box], separators: Sequence[tuple[Box, str]
 def _with_text_above(b: Box, boxes: Sequence[Box], size: float) -> Box:
     """Box b widened to the block set right above it in its column (less than a text
     size of white between them), if any."""
-    above = [o for o in boxes if 0 <= b[1] - o[3] < size and g.x_overlap_ratio(o, b) >= 0.5]
-    return g.union([b] + above)
+    return g.union([b] + g.solid_above(b, boxes, size))
 
 
 def _centred(i: int, boxes: Sequence[Box], lo: float, hi: float, size: float) -> bool:
