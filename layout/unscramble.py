@@ -530,21 +530,22 @@ class ChainSearch:
         """Exchange two credit lines of different chains where that gains: the tails
         cannot do it when the texts under them are right already."""
         credits = [k for k, kind in enumerate(self.kinds) if kind in ("byline", "dateline")]
+        chain_of = {k: n for n, ch in enumerate(chains) for k in ch}
         moved = False
         for p in credits:
             for q in credits:
                 if p >= q or self.kinds[p] != self.kinds[q]:
                     continue
-                x = next(n for n, ch in enumerate(chains) if p in ch)
-                y = next(n for n, ch in enumerate(chains) if q in ch)
+                x, y = chain_of[p], chain_of[q]
                 if x == y:
                     continue
                 swap = {p: q, q: p}
                 nx, ny = [swap.get(k, k) for k in chains[x]], [swap.get(k, k) for k in chains[y]]
-                gain = self.value(nx) + self.value(ny) - values[x] - values[y]
-                if gain > 1e-6:
+                vx, vy = self.value(nx), self.value(ny)
+                if vx + vy - values[x] - values[y] > 1e-6:
                     chains[x], chains[y] = nx, ny
-                    values[x], values[y] = self.value(nx), self.value(ny)
+                    values[x], values[y] = vx, vy
+                    chain_of[p], chain_of[q] = y, x
                     moved = True
         return moved
 
