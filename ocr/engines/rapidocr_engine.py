@@ -140,13 +140,15 @@ def _user_params(options: dict[str, Any]) -> dict[str, Any]:
 #   punctuation without its cell (cuts after "，", zh-h-006 link F1 0.857).
 #   The header cut was an italic "1" (tabular figure, wide side bearings) whose ink
 #   segment no unit claimed, so its ink counted as word space; ink between two units
-#   now goes to one of them (claim_orphans). Scan bench since: BLEU-4 0.984, tau 0.967,
-#   link F1 0.966, article CER 0.050, so squeezing (0.75) is now the default.
-# Measured idle 2-core machine (3 pages, two runs): rapidocr-defaults 11.8 / 12.3 s per
-# page, fast 8.7 / 9.6 (1.37x / 1.29x), fast with rec_squeeze=0.75 7.1 / 7.1
-# (1.66x / 1.73x). Ratios were ~0.2-0.5 higher on a loaded machine (37.6 vs 19.8 s/page).
-# With squeezing, the arena and back_to_page, on a busy machine (load 4-10): 2.82x
-# faster than rapidocr-defaults, 2.22x less CPU time, CER 0.0024 vs 0.0025 (README).
+#   now goes to one of them (claim_orphans). Squeezing (0.75) is the default since,
+#   with doubtful readings read again at full width (REC_SQUEEZE says why and what
+#   that measured).
+# Measured idle 2-core machine (3 pages), before the arena, back_to_page and the
+# re-reading: rapidocr-defaults 11.8 / 12.3 s per page, fast 8.7 / 9.6 (1.37x / 1.29x),
+# fast with rec_squeeze=0.75 7.1 / 7.1 (1.66x / 1.73x). With all of them, squeezed by
+# default, in one idle run: 11.45 against 6.71 s per page (1.71x), CER 0.0025 vs 0.0026
+# (README). On a loaded machine the ratios come out higher (2.2-2.8x): rapidocr's
+# two-thread runs suffer most from sharing the cores, so those are no claim.
 # Tried and NOT adopted:
 # - Recognition batches of 32 instead of 6 were 30-45 % slower on Latin pages (line
 #   widths vary, so a batch pads to its widest line); even sorted by width, batches
@@ -157,8 +159,9 @@ def _user_params(options: dict[str, Any]) -> dict[str, Any]:
 #   dependency, so int8=True quietly stays fp32 without it): dynamic int8 (ConvInteger)
 #   0.91x the speed of fp32 with 64 of 2444 characters changed; static int8 (QDQ,
 #   per-channel weights, calibrated on another page's lines) 1.20x but 51 changed.
-# - ONNX Runtime's memory arena, memory patterns, widths rounded to 64 px so shapes
-#   repeat, one session per worker instead of one shared: no difference.
+# - For the recogniser (ConcurrentRecognizer): ONNX Runtime's memory arena, memory
+#   patterns, widths rounded to 64 px so shapes repeat, one session per worker instead
+#   of one shared: no difference.
 # - A smaller detector input (DET_TEXT_PX 18, 14, 11): detection 10-50 % faster, but
 #   line boxes come out 1-3 px taller, and on close-set CJK (zh-h-001, 17 px text) 41 of
 #   296 lines no longer matched their truth line at 14 px. With the growth taken back
