@@ -137,7 +137,6 @@ _HEAVY_FONT = re.compile(r"bold|black|heavy|semibold|demi|extrab", re.IGNORECASE
 
 
 def _chars_of(page: Any) -> list[Char]:
-    ox, oy = float(page.bbox[0]), float(page.bbox[1])
     chars: list[Char] = []
     for i, c in enumerate(_dedupe(page.chars)):
         size = float(c.get("size") or 0.0) or float(c["bottom"] - c["top"])
@@ -145,13 +144,14 @@ def _chars_of(page: Any) -> list[Char]:
             continue
         matrix = c.get("matrix") or (1, 0, 0, 1, 0, 0)
         upright = bool(c.get("upright", True))
+        x0, top, x1, bottom = _crop_box(c, page)
         chars.append(
             Char(
                 text=str(c["text"]),
-                x0=float(c["x0"]) - ox,
-                top=float(c["top"]) - oy,
-                x1=float(c["x1"]) - ox,
-                bottom=float(c["bottom"]) - oy,
+                x0=x0,
+                top=top,
+                x1=x1,
+                bottom=bottom,
                 size=size,
                 index=i,
                 upright=upright,
@@ -687,11 +687,10 @@ def page_rules(page: Any, chars: Sequence[Char]) -> list[Separator]:
     thin = 0.5 * em
     # Shorter than an em is a tick, bullet or underline of one letter.
     shortest = 1.0 * em
-    ox, oy = float(page.bbox[0]), float(page.bbox[1])
     width, height = _page_size(page)
     found: list[Separator] = []
     for obj in list(page.lines) + list(page.rects):
-        box = (float(obj["x0"]) - ox, float(obj["top"]) - oy, float(obj["x1"]) - ox, float(obj["bottom"]) - oy)
+        box = _crop_box(obj, page)
         w, h = box[2] - box[0], box[3] - box[1]
         if max(w, h) < shortest or _is_background(box, width, height, em):
             continue
@@ -711,16 +710,21 @@ def _pictures(page: Any, chars: Sequence[Char], em: float) -> list[Separator]:
     """Images placed on the page, as ``picture`` separators (text does not run across
     them; the block under one is its caption). A page-sized image or one with text
     over it is a scan under its text layer, not a picture."""
-    ox, oy = float(page.bbox[0]), float(page.bbox[1])
     width, height = _page_size(page)
     out = []
     for obj in page.images:
-        box = (float(obj["x0"]) - ox, float(obj["top"]) - oy, float(obj["x1"]) - ox, float(obj["bottom"]) - oy)
+        box = _crop_box(obj, page)
         small = min(box[2] - box[0], box[3] - box[1]) < PICTURE_EMS * em
         if small or _is_background(box, width, height, em) or _contains_text(box, chars):
             continue
         out.append(Separator(box, "picture"))
     return out
+
+
+def _crop_box(obj: Any, page: Any) -> tuple[float, float, float, float]:
+    """A pdfplumber object's box relative to the crop box's top-left corner."""
+    ox, oy = float(page.bbox[0]), float(page.bbox[1])
+    return (float(obj["x0"]) - ox, float(obj["top"]) - oy, float(obj["x1"]) - ox, float(obj["bottom"]) - oy)
 
 
 def _scaled(sep: Separator, scale: float) -> Separator:
