@@ -51,10 +51,10 @@ SIGNATURE_INDENT = 0.4
 SIGNED_WHITE = 1.5
 
 
-def signed_blocks(groups: Sequence[Sequence[int]], line_boxes: Sequence[Box], size: float) -> set[int]:
-    """Indices of the blocks (groups of line indices, in reading order inside each) whose
-    last line is a signature: the article ends with them."""
-    block_boxes = [g.union(line_boxes[i] for i in grp) for grp in groups]
+def signed_blocks(groups: Sequence[Sequence[int]], line_boxes: Sequence[Box], block_boxes: Sequence[Box],
+                  size: float) -> set[int]:
+    """Indices of the blocks (groups of line indices, in reading order inside each, and
+    their boxes) whose last line is a signature: the article ends with them."""
     out = set()
     for k, grp in enumerate(groups):
         last = line_boxes[grp[-1]]
