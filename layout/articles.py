@@ -71,14 +71,22 @@ def signed_blocks(groups: Sequence[Sequence[int]], line_boxes: Sequence[Box], bl
     return out
 
 
+def unhead_signatures(roles: Sequence[str], signed: Collection[int]) -> list[str]:
+    """A signature measured as large as a head (its box drawn tall) is still the end of
+    its article: set flush right, solid under the text it signs, it is no head."""
+    return ["body" if k in signed and r in ("headline", "subheadline") else r for k, r in enumerate(roles)]
+
+
 def _row_mates(box: Box, column: Box, line_boxes: Sequence[Box]) -> bool:
     """Another line in the column shares box's row: box is the end of a row OCR cut."""
     return any(b != box and g.y_overlap_ratio(b, box) > 0.5 and g.x_overlap(b, column) > 0 for b in line_boxes)
 
 
 def _block_right_above(box: Box, block_boxes: Sequence[Box], size: float) -> Box | None:
-    """The block set solid over box (less than a text size of white between them)."""
-    return max(g.solid_above(box, block_boxes, size), key=lambda b: b[3], default=None)
+    """The block set solid over box (less than a text size of white between them). A
+    box drawn by hand is drawn tall at the top (see layout.frame.cap_intruders) and may
+    reach up into that block, up to half its height: its middle stands under it."""
+    return max(g.solid_above(box, block_boxes, size, 0.5 * g.height(box)), key=lambda b: b[3], default=None)
 
 
 def _white_under(box: Box, block_boxes: Sequence[Box], size: float) -> bool:

@@ -143,7 +143,8 @@ def median_or(values: Iterable[float], default: float) -> float:
     return median(vs) if vs else default
 
 
-def solid_above(b: Box, boxes: Iterable[Box], size: float) -> list[Box]:
+def solid_above(b: Box, boxes: Iterable[Box], size: float, reach: float = 0.0) -> list[Box]:
     """The boxes set right over b in its column: less than ``size`` of white between
-    them, overlapping at least half the narrower's width."""
-    return [o for o in boxes if 0 <= b[1] - o[3] < size and x_overlap_ratio(o, b) >= 0.5]
+    them (or b reaching at most ``reach`` up into them), overlapping at least half the
+    narrower's width; b itself left out."""
+    return [o for o in boxes if -reach <= b[1] - o[3] < size and x_overlap_ratio(o, b) >= 0.5 and o != b]

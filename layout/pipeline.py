@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 from layout import geometry as g
-from layout.articles import GROUPINGS, intertitles, signed_blocks
+from layout.articles import GROUPINGS, intertitles, signed_blocks, unhead_signatures
 from layout.blocks import BlockParams, group_lines, make_blocks
 from layout.columns import cluster_columns
 from layout.frame import Frame, build_frame
@@ -66,13 +66,16 @@ def reconstruct(page: Page, image: Any = None, **options: Any) -> Page:
     roles = assign_roles(page, frame, groups)
     groups, roles = split_leads(frame, groups, roles)
     frame_boxes = [g.union(frame.boxes[i] for i in grp) for grp in groups]
+    # Signatures are known from the boxes alone; one boxed as tall as a head must not
+    # be ordered as a head (it would claim the next article's lines under it).
+    signed = signed_blocks(groups, frame.boxes, frame_boxes, frame.size)
+    roles = unhead_signatures(roles, signed)
     order = _order(frame_boxes, roles, frame, opts)
     sizes = [g.median_or((frame.sizes[i] for i in grp), frame.size) for grp in groups]
     texts = [" ".join(page.lines[i].text for i in grp) for grp in groups]
     refined = refine_in_order(order, roles, frame_boxes, [len(grp) for grp in groups], sizes, texts)
     if refined != roles:
         roles, order = refined, _order(frame_boxes, refined, frame, opts)
-    signed = signed_blocks(groups, frame.boxes, frame_boxes, frame.size)
     tiers = _tier_breaks(order, frame_boxes, roles, frame)
     roles = intertitles(order, roles, sizes, signed, tiers, frame.size)
     blocks = make_blocks(page, groups, roles)

@@ -10,7 +10,7 @@ import re
 
 from layout import continuity as c
 from layout import geometry as g
-from layout.blocks import is_centred, set_apart
+from layout.blocks import INDENT, is_centred, set_apart
 from layout.frame import Frame
 from layout.model import Box, Page
 
@@ -44,6 +44,7 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
     roles = _centred_heads(roles, boxes, n_lines, body)
     if not frame.precise:
         roles = _flowing_heads(roles, boxes, n_lines, body, frame)
+        roles = _indented_heads(roles, boxes, n_lines, body)
         roles = _run_on_lines(roles, boxes, text, n_lines, body)
     roles = _page_furniture(roles, boxes, text, body, n_lines)
     roles = _captions(roles, boxes, n_lines, _pictures(frame), body)
@@ -154,6 +155,42 @@ def _flowing_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body:
         full = g.width(b) >= FULL_WIDTH * max(g.width(a), g.width(c))
         ruled = any(a[3] - body <= (r[1] + r[3]) / 2 <= c[1] + body and g.x_overlap(r, b) > 0 for r in rules)
         if solid and full and not ruled:
+            out[i] = "body"
+    return out
+
+
+PARAGRAPH_INDENT = (INDENT, 3.0)  # a paragraph's first line starts this many text sizes in
+
+
+def _indented_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body: float) -> list[str]:
+    """A measured one-line "head" that starts at the paragraph indent of the running text
+    set solid under it, and ends far short of its right edge, is a line of that text (a
+    one-line paragraph, a run-in head): a headline is centred over its column or set
+    flush with it, never indented like a paragraph. Its box measured it tall (a box
+    drawn by hand, a padded one); where it starts says what it is::
+
+            aaaaaaaaaaaaaaaaaaaaaa
+            aaaaaaaa                     a paragraph ends
+                                         (white)
+              BBBBBBBBB                  boxed tall, but indented like the paragraphs:
+              cccccccccccccccccccc       a line of the text, not a head
+            cccccccccccccccccccccc
+
+    On the 1900 NZZ page (Transkribus PAGE) the one such line is a box its annotators
+    drew by hand, 1.6 text sizes tall like all their boxes; they keep it in the article.
+    """
+    out = list(roles)
+    least, most = PARAGRAPH_INDENT
+    for i, role in enumerate(roles):
+        if role not in ("headline", "subheadline") or n_lines[i] != 1:
+            continue
+        below = _text_below(i, boxes, n_lines, body)
+        if below is None or roles[below] != "body":
+            continue
+        b, t = boxes[i], boxes[below]
+        indent, short = b[0] - t[0], t[2] - b[2]
+        solid = t[1] - b[3] < FLOW_GAP * body
+        if least * body <= indent <= most * body and short > 2 * indent and solid:
             out[i] = "body"
     return out
 

@@ -500,3 +500,40 @@ def test_a_centred_head_inside_a_signed_article_is_its_intertitle():
     firsts = [result.block_by_id()[a.block_ids[0]].line_ids[0] for a in result.articles]
     assert firsts == ["a0", "b0"]
     assert [b.role for b in result.blocks if "i" in b.line_ids] == ["subheadline"]
+
+
+def _running_rows(name: str, top: float, n: int, x0: float = 0.0) -> list[Line]:
+    return [Line(f"{name}{r}", f"Words of the running text {name} on line {r}",
+                 (x0 if r == 0 else 0.0, top + r * 22, 300, top + 20 + r * 22), height=20.0) for r in range(n)]
+
+
+@pytest.mark.parametrize("x0, articles", [(24, 1), (0, 2), (120, 2)])
+def test_a_line_at_the_paragraph_indent_is_no_headline_though_boxed_tall(x0, articles):
+    #  aaaaaaaaaaaaaaaaaaaa
+    #  aaaaaaa                   a one-line "head" boxed 1.6 times the text's height
+    #                            (a box drawn by hand), set solid over the next
+    #    HHHHHHHH                paragraph: starting at the paragraph indent it is a
+    #    bbbbbbbbbbbbbbbbbb      line of the text; flush left or centred it stays a
+    #  bbbbbbbbbbbbbbbbbbbb      headline and opens the next article
+    lines = _running_rows("a", 0, 5) + [Line("h", "Bern.", (x0, 128, x0 + 60, 160), height=32.0)]
+    lines += _running_rows("b", 166, 6, x0=24)
+    result = reconstruct(Page(width=300, height=400, lines=tuple(lines)))
+    assert len(result.articles) == articles
+    role = [b.role for b in result.blocks if "h" in b.line_ids]
+    assert role == (["body"] if articles == 1 else ["headline"])
+
+
+def test_a_signature_boxed_tall_into_its_text_is_no_head():
+    #  aaaaaaaaaaaaaaaaaaaa      the author's name, its box drawn tall up into the last
+    #  aaaaaaaaaaaaa SSSSSSS     line of the text it signs (its middle under it): a
+    #                            signature, not a head; it closes its article, and the
+    #  bbbbbbbbbbbbbbbbbbbb      text after the white opens the next
+    lines = _running_rows("a", 0, 5)
+    lines[-1] = replace(lines[-1], bbox=(0, 88, 180, 108))
+    lines.append(Line("s", "Jean Frollo.", (190, 98, 290, 130), height=32.0))
+    lines += _running_rows("b", 180, 5)
+    result = reconstruct(Page(width=300, height=300, lines=tuple(lines)))
+    blocks = result.block_by_id()
+    assert [[lid for b in a.block_ids for lid in blocks[b].line_ids] for a in result.articles] == [
+        ["a0", "a1", "a2", "a3", "a4", "s"], ["b0", "b1", "b2", "b3", "b4"]]
+    assert [b.role for b in result.blocks if "s" in b.line_ids] == ["body"]
