@@ -207,12 +207,17 @@ def tier_cuts(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[t
     """
     order = sorted(range(len(boxes)), key=lambda i: boxes[i][1])
     wide = widen_headlines(boxes, roles, separators, size)  # the columns each head heads
+    # A picture is no white: set between a head and its caption, it fills the space
+    # that the text around it leaves, and the page does not split across it.
+    pictures = [s for s, kind in separators if kind == "picture"]
     cuts: list[float] = []
     reach = -float("inf")
     for k, i in enumerate(order):
         top = boxes[i][1]
+        reach = max([reach] + [p[3] for p in pictures if p[1] < top and p[3] > reach])
         if k and top - reach >= TIER_GAP * size:
-            above = [boxes[j] for j in order[:k] if boxes[j][3] >= reach - TIER_NEAR * size]
+            above = [b for b in [boxes[j] for j in order[:k]] + [p for p in pictures if p[1] < top]
+                     if b[3] >= reach - TIER_NEAR * size]
             under = [j for j in order[k:] if boxes[j][1] <= top + TIER_NEAR * size]
             if not _headed(under, boxes, wide, roles, top + size) and _side_by_side(above) and _side_by_side([boxes[j] for j in under]):
                 cuts.append((reach + top) / 2.0)
@@ -384,11 +389,12 @@ def widen_headlines(boxes: Sequence[Box], roles: Sequence[str], separators: Sequ
     heads = [i for i, r in enumerate(roles) if r in ("headline", "subheadline")]
     if not heads:
         return out
+    pictures = [s for s, kind in separators if kind == "picture"]
     for i in heads:
         x0, y0, x1, y1 = boxes[i]
         lo, hi = _free_row(i, boxes, separators, size)
         centre = (x0 + x1) / 2.0
-        if _centred(i, boxes, lo, hi, size):
+        if _centred(i, boxes, pictures, lo, hi, size):
             reach = min(centre - lo, hi - centre)
             out[i] = (min(x0, centre - reach), y0, max(x1, centre + reach), y1)
         else:
@@ -437,13 +443,15 @@ def _with_text_above(b: Box, boxes: Sequence[Box], size: float) -> Box:
     return g.union([b] + g.solid_above(b, boxes, size))
 
 
-def _centred(i: int, boxes: Sequence[Box], lo: float, hi: float, size: float) -> bool:
+def _centred(i: int, boxes: Sequence[Box], pictures: Sequence[Box], lo: float, hi: float, size: float) -> bool:
     x0, _, x1, y1 = boxes[i]
     if hi - lo <= x1 - x0 or abs((x0 + x1) / 2.0 - (lo + hi) / 2.0) > CENTRE_SHARE * (hi - lo):
         return False
     # Flush with the first thing under it, it is a left-aligned head that happens to sit
-    # mid-row; not centred.
-    under = [b for j, b in enumerate(boxes) if j != i and y1 - TOL * size <= b[1] <= y1 + FLUSH_REACH * size
+    # mid-row; not centred. A picture under a head is set in its columns as text is:
+    # its edge shows where they start.
+    others = [b for j, b in enumerate(boxes) if j != i] + list(pictures)
+    under = [b for b in others if y1 - TOL * size <= b[1] <= y1 + FLUSH_REACH * size
              and min(b[2], x1) - max(b[0], x0) > 0]
     first = min(under, key=lambda b: b[1], default=None)
     return first is None or abs(first[0] - x0) >= FLUSH_TOL * size
