@@ -174,9 +174,11 @@ def _fit(box: Box, last: Box, size: float, group_size: float, grp: _Group, frame
     if ratio > (PRECISE_SIZE_RATIO if frame.precise else params.size_ratio):
         return None
     # A heavy head line over regular text (or the reverse) is two blocks, where the
-    # weight is the font's own (a PDF); weight measured on a scan is too noisy to cut on.
+    # weight is the font's own (a PDF). Weight measured on a scan is noisier: there only
+    # regular text under a block whose lines are all heavy (a head) starts a new block.
     first_bold = frame.is_bold(grp.members[0])
-    if frame.precise and bold is not None and first_bold is not None and bold != first_bold:
+    if bold is not None and first_bold is not None and bold != first_bold and (
+            frame.precise or (first_bold and all(frame.is_bold(i) for i in grp.members))):
         return None
     s = max(size, group_size)
     gap = box[1] - last[3]
@@ -194,16 +196,25 @@ def _fit(box: Box, last: Box, size: float, group_size: float, grp: _Group, frame
         return None
     if g.x_overlap_ratio(box, last) < 0.5:
         return None
-    if frame.separators and _rule_between(last, box, frame):
+    if frame.separators and _rule_between(last, box, frame, s):
         return None
     return gap
 
 
-def _rule_between(upper: Box, lower: Box, frame: Frame) -> bool:
+# OCR pads a line's box by a fraction of its size: a rule set close under a line (the
+# page header's rule) may run inside the box's padding. A rule this many sizes above the
+# bottom of the upper box (or below the top of the lower one) still stands between them;
+# rules through the text itself were dropped when rules were found.
+RULE_PAD = 0.25
+
+
+def _rule_between(upper: Box, lower: Box, frame: Frame, size: float = 0.0) -> bool:
+    pad = max(1.0, RULE_PAD * size)
     for sep, kind in frame.separators:
-        if kind == "vertical":
-            continue
-        if upper[3] - 1 <= (sep[1] + sep[3]) / 2 <= lower[1] + 1 and g.x_overlap(sep, upper) > 0 and g.x_overlap(sep, lower) > 0:
+        if kind != "horizontal":
+            continue  # a frame's or picture's middle is no line on the page
+        mid = (sep[1] + sep[3]) / 2
+        if upper[3] - pad <= mid <= lower[1] + pad and g.x_overlap(sep, upper) > 0 and g.x_overlap(sep, lower) > 0:
             return True
     return False
 

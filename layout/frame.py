@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from statistics import median
+from typing import Any
 
 import numpy as np
 
@@ -266,3 +267,50 @@ def _line_size(line: Line, frame_box: Box, vertical: bool) -> float:
 def _frame_separator(s: Separator, page: Page, origin: tuple[float, float], skew: float, vertical: bool) -> tuple[Box, str]:
     pts = [g.rotate_point(p, origin, -skew) for p in g.box_polygon(s.bbox)] if skew else g.box_polygon(s.bbox)
     return (g.to_reading_frame(g.polygon_box(pts), page.width, vertical), _separator_kind(s.kind, vertical))
+
+
+# Weight measured on the page image, where the reader knows no fonts (a scan): a heavy
+# face's strokes are wide enough to print full black, where the thin strokes of running
+# text, spread by the scan's optics over more pixels than they fill, come out grey. A
+# line's ink darkness is how dark its darkest pixels get (a low percentile of its grey
+# levels, in the rows its letters fill); heavy lines reach HEAVY_INK times the page's
+# median darkness (running text varies by under a sixth around it), regular ones stay
+# under LIGHT_INK times it; between, weight is not known.
+HEAVY_INK = 1.2
+LIGHT_INK = 1.1
+DARKEST = 15  # percentile of the grey levels that stands for the line's darkest ink
+
+
+def measured_weights(page: Page, image: Any) -> tuple[bool | None, ...]:
+    """Per line of the page: set heavy (True), regular (False) or not known (None), by
+    the darkness of its ink in the image (see HEAVY_INK). Empty when there is no image,
+    or too few lines to know the text's ink."""
+    if image is None or len(page.lines) < 3 or not page.width:
+        return ()
+    import cv2
+
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    scale = gray.shape[1] / page.width
+    inks = [_ink_darkness(gray, line.bbox, scale) for line in page.lines]
+    known = [d for d in inks if d is not None]
+    if len(known) < 3 or median(known) <= 0:
+        return ()
+    typical = median(known)
+    return tuple(None if d is None else True if d >= HEAVY_INK * typical else False if d <= LIGHT_INK * typical
+                 else None for d in inks)
+
+
+def _ink_darkness(gray: Any, box: Box, scale: float) -> float | None:
+    """255 minus the DARKEST percentile of the grey levels in the rows of the box that
+    hold most ink (the letters' body, not ascenders, descenders or padding)."""
+    import cv2
+
+    x0, y0, x1, y1 = (int(round(v * scale)) for v in box)
+    crop = gray[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    if crop.shape[0] < 4 or crop.shape[1] < 4:
+        return None
+    ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    rows = ink.sum(axis=1)
+    if rows.max() == 0:
+        return None
+    return 255.0 - float(np.percentile(crop[rows >= 0.5 * rows.max()], DARKEST))

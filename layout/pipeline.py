@@ -15,7 +15,7 @@ from layout import geometry as g
 from layout.articles import GROUPINGS, intertitles, signed_blocks, unhead_signatures
 from layout.blocks import BlockParams, group_lines, make_blocks
 from layout.columns import cluster_columns
-from layout.frame import Frame, build_frame
+from layout.frame import Frame, build_frame, measured_weights
 from layout.model import Block, Box, Column, Link, Page, Provenance
 from layout.order import ORDERINGS, tier_cuts
 from layout.roles import assign_roles, refine_in_order, split_leads
@@ -59,6 +59,9 @@ def reconstruct(page: Page, image: Any = None, **options: Any) -> Page:
         found = find_separators(page, image, frame.size, frame.skew)
         page = replace(page, separators=merge_separators(page.separators, found, frame.size))
         frame = build_frame(page, "vertical" if frame.vertical else "horizontal")
+    if all(line.bold is None for line in page.lines):
+        # The reader knew no fonts (a scan): the ink tells which lines are heavy.
+        frame = replace(frame, bold=measured_weights(page, image))
     timings["separators"] = time.perf_counter() - t
 
     t = time.perf_counter()
