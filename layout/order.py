@@ -429,7 +429,9 @@ def _free_row(i: int, boxes: Sequence[Box], separators: Sequence[tuple[Box, str]
         elif b[2] <= x0 + tol:
             lo = max(lo, min(col[2], x0) + tol)
     for s, kind in separators:
-        if kind == "vertical" and s[1] < y1 - tol and s[3] > y0 + tol:
+        # A picture on the row stands in another column's space, as a column rule
+        # bounds it: a head beside a picture heads only its own side.
+        if kind in ("vertical", "picture") and s[1] < y1 - tol and s[3] > y0 + tol:
             if s[0] >= x1 - tol:
                 hi = min(hi, s[0])
             elif s[2] <= x0 + tol:
