@@ -26,14 +26,19 @@ def by_headlines(roles: Sequence[str], breaks: Collection[int] = ()) -> list[lis
     line is another article, headline or not)."""
     groups: list[list[int]] = []
     seen_body = True  # the first headline always opens an article
+    signed = False  # a byline closed the head stack of the open article
     for pos, role in enumerate(roles):
         if role in NO_ARTICLE:
             continue
-        opens = (role == "headline" and (seen_body or not groups)) or (pos in breaks and seen_body)
+        # A byline ends its article's heads (headline, sub-heads, then the author): a
+        # headline after it is the next article's, even where the first one printed
+        # no text (it did not fit).
+        opens = (role == "headline" and (seen_body or signed or not groups)) or (pos in breaks and seen_body)
         if opens or not groups:
             groups.append([])
             seen_body = False
         groups[-1].append(pos)
+        signed = role == "byline"
         if role not in HEAD_ROLES:
             seen_body = True
     return groups

@@ -40,7 +40,8 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
     n_lines = [len(grp) for grp in groups]
     limits = PRECISE if frame.precise else MEASURED
     roles = [_role(t, s / body, n, limits) for t, s, n in zip(text, sizes, n_lines)]
-    roles = [_heavy_role(r, grp, frame, sz / body >= limits[0]) for r, grp, sz in zip(roles, groups, sizes)]
+    roles = [_heavy_role(r, grp, frame, sz / body >= limits[0], frame.precise and sz / body >= limits[1])
+             for r, grp, sz in zip(roles, groups, sizes)]
     roles = _centred_heads(roles, boxes, n_lines, body)
     if not frame.precise:
         roles = _flowing_heads(roles, boxes, n_lines, body, frame)
@@ -119,16 +120,20 @@ def _caption_of(b: Box, picture: Box, size: float) -> bool:
 HEAVY_LINES = 4  # a short block set heavier than the text is a head of some kind
 
 
-def _heavy_role(role: str, grp: list[int], frame: Frame, headline_size: bool) -> str:
+def _heavy_role(role: str, grp: list[int], frame: Frame, headline_size: bool, larger: bool = False) -> str:
     """A short block set in bold is a head whatever its size (column-wide headlines
     are often shrunk to fit); what kind of head, the blocks around it decide
     (refine_in_order: after text it is a small headline, under a headline a sub-head).
     A long head in a narrow column runs to many lines: in headline type and bold it is
-    still a headline, where regular type that long would be text."""
+    still a headline, where regular type that long would be text. Where sizes are the
+    fonts' own (``larger``: exactly a step above the text), bold type larger than the
+    text is a head's however many lines a narrow column wraps it to (a title of two
+    hundred letters runs to a dozen lines or more): running text is set in the text's
+    size."""
     heavy = [frame.is_bold(i) for i in grp]
     if role not in ("body", "caption") or not heavy or not all(heavy):
         return role
-    if headline_size and len(grp) <= 2 * HEADLINE_LINES:
+    if (headline_size and len(grp) <= 2 * HEADLINE_LINES) or larger:
         return "headline"
     return "subheadline" if len(grp) <= HEAVY_LINES else role
 
