@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layout.model import Line, Page, Provenance
+from layout.model import Line, Page, Provenance, Separator
 from layout.pipeline import reconstruct
 from tests.layouts import CANONICAL, CELL_H, CELL_W, letters_in_order, page_from_ascii
 
@@ -537,3 +537,95 @@ def test_a_signature_boxed_tall_into_its_text_is_no_head():
     assert [[lid for b in a.block_ids for lid in blocks[b].line_ids] for a in result.articles] == [
         ["a0", "a1", "a2", "a3", "a4", "s"], ["b0", "b1", "b2", "b3", "b4"]]
     assert [b.role for b in result.blocks if "s" in b.line_ids] == ["body"]
+
+
+def _article_letters(page: Page) -> list[set[str]]:
+    by_id, blocks = page.line_by_id(), page.block_by_id()
+    return [{by_id[lid].text[0] for b in a.block_ids for lid in blocks[b].line_ids} for a in page.articles]
+
+
+def test_a_picture_between_two_heads_and_their_text_is_no_band_of_white():
+    # Two articles side by side, each a head over a picture over its text: the rows the
+    # pictures fill are no white band across the page, so the page does not split into
+    # tiers there and each head keeps the text under its picture.
+    page = page_from_ascii("""
+HHHHHHHHHHHHHHHHHH   KKKKKKKKKKKKKKKKKK
+##################   ##################
+##################   ##################
+##################   ##################
+aaaaaaaa  bbbbbbbb   cccccccc  dddddddd
+aaaaaaaa  bbbbbbbb   cccccccc  dddddddd
+aaaaaaaa  bbbbbbbb   cccccccc  dddddddd
+aaaaaaaa  bbbbbbbb   cccccccc  dddddddd
+aaaaaaaa  bbbbbbbb   cccccccc  dddddddd
+aaaaaaaa  bbbbbbbb   cccccccc  dddddddd
+""", {"H": ["Hessen"], "K": ["Kassel"]})  # heads with digits in them would be a page header
+    assert _article_letters(reconstruct(page)) == [{"H", "a", "b"}, {"K", "c", "d"}]
+
+
+def test_a_head_flush_with_the_picture_under_it_heads_the_columns_to_its_right():
+    #           HHHHHHH              H is set mid-row, but flush with the picture
+    #  aaaaaaa  ##############  b    under it: it is a left-aligned head, not a
+    #  aaaaaaa  ##############  b    centred one, and heads the columns to its right
+    #                                (b too), not column a left of it.
+    from layout.order import widen_headlines
+
+    boxes = [(100, 0, 170, 20), (260, 25, 300, 75), (0, 25, 80, 75)]
+    pictures = (((100, 25, 240, 75), "picture"),)
+    wide = widen_headlines(boxes, ["headline", "body", "body"], pictures, 14.0)
+    assert wide[0][0] == 100 and wide[0][2] >= 300
+
+
+def test_a_picture_on_a_heads_row_bounds_the_head():
+    #  HHHHH  ######  bbbbb     H stands beside a picture: it heads its own side
+    #  aaaaa  ######  bbbbb     only, not column b past the picture
+    from layout.order import _free_row
+
+    boxes = [(0, 0, 50, 20), (0, 25, 50, 60), (150, 25, 200, 60)]
+    lo, hi = _free_row(0, boxes, (((70, 0, 130, 60), "picture"),), 14.0)
+    assert hi <= 70
+
+
+def test_a_headline_after_a_byline_opens_the_next_article():
+    # An article that printed nothing but its head and byline (its text did not fit)
+    # is still an article: the next headline does not join it.
+    from layout.articles import by_headlines
+
+    roles = ["headline", "byline", "headline", "byline", "body"]
+    assert by_headlines(roles) == [[0, 1], [2, 3, 4]]
+    assert by_headlines(["headline", "subheadline", "byline", "body"]) == [[0, 1, 2, 3]]
+
+
+def test_a_rule_in_the_padding_of_a_line_box_still_parts_the_lines():
+    # The page header's rule runs close under the header line, inside its padded box:
+    # the header and the headline under the rule are two blocks.
+    from layout.blocks import BlockParams, group_lines
+    from layout.frame import build_frame
+
+    lines = (Line("l0", "Anzeiger", (0, 0, 200, 40), height=36.0),
+             Line("l1", "Bayern", (0, 46, 150, 86), height=38.0))
+    page = Page(width=300, height=100, lines=lines,
+                separators=(Separator((0, 36, 300, 38), "horizontal"),))
+    assert sorted(group_lines(page, build_frame(page, None), BlockParams())) == [[0], [1]]
+    framed = replace(page, separators=(Separator((0, -100, 300, 168), "frame"),))
+    assert group_lines(framed, build_frame(framed, None), BlockParams()) == [[0, 1]]
+
+
+def test_weight_measured_on_the_image_finds_a_heavy_head_over_grey_text():
+    # A scan: a head printed full black over text whose thin strokes came out grey.
+    # Its ink tells it is heavy, and it becomes a block (a head) of its own.
+    import numpy as np
+
+    from layout.frame import measured_weights
+
+    image = np.full((200, 300), 255, dtype=np.uint8)
+    rows = [(10, 0), (40, 110), (60, 110), (80, 110), (100, 110)]  # (top, ink grey level)
+    for top, ink in rows:
+        for x in range(10, 290, 6):
+            image[top + 4:top + 14, x:x + 2] = ink
+    lines = tuple(Line(f"l{k}", f"w{k}", (5, top, 295, top + 18)) for k, (top, _) in enumerate(rows))
+    page = Page(width=300, height=200, lines=lines)
+    weights = measured_weights(page, image)
+    assert weights[0] is True and not any(weights[1:])
+    result = reconstruct(page, image)
+    assert [len(b.line_ids) for b in result.blocks] == [1, 4]
