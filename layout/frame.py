@@ -269,48 +269,67 @@ def _frame_separator(s: Separator, page: Page, origin: tuple[float, float], skew
     return (g.to_reading_frame(g.polygon_box(pts), page.width, vertical), _separator_kind(s.kind, vertical))
 
 
-# Weight measured on the page image, where the reader knows no fonts (a scan): a heavy
-# face's strokes are wide enough to print full black, where the thin strokes of running
-# text, spread by the scan's optics over more pixels than they fill, come out grey. A
-# line's ink darkness is how dark its darkest pixels get (a low percentile of its grey
-# levels, in the rows its letters fill); heavy lines reach HEAVY_INK times the page's
-# median darkness (running text varies by under a sixth around it), regular ones stay
-# under LIGHT_INK times it; between, weight is not known.
+# Weight measured on the page image, where the reader knows no fonts (a scan). Two
+# marks of a heavy face, each compared with the page's median line:
+# - ink darkness: a heavy face's strokes are wide enough to print full black, where the
+#   thin strokes of running text, spread by the scan's optics over more pixels than
+#   they fill, come out grey (how dark a line's darkest pixels get, a low percentile of
+#   its grey levels in the rows its letters fill);
+# - stroke width: on a sharp scan both print black, but a heavy face's strokes are
+#   wider (the mean length of the horizontal runs of ink).
+# Running text varies by under a sixth in darkness and a quarter in stroke width
+# around the median: a line past HEAVY_INK or HEAVY_STROKE times it is heavy, one under
+# both LIGHT limits regular; between, weight is not known.
 HEAVY_INK = 1.2
 LIGHT_INK = 1.1
+HEAVY_STROKE = 1.45
+LIGHT_STROKE = 1.2
 DARKEST = 15  # percentile of the grey levels that stands for the line's darkest ink
 
 
 def measured_weights(page: Page, image: Any) -> tuple[bool | None, ...]:
     """Per line of the page: set heavy (True), regular (False) or not known (None), by
-    the darkness of its ink in the image (see HEAVY_INK). Empty when there is no image,
-    or too few lines to know the text's ink."""
+    its ink in the image (see HEAVY_INK). Empty when there is no image, or too few
+    lines to know the text's ink."""
     if image is None or len(page.lines) < 3 or not page.width:
         return ()
     import cv2
 
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     scale = gray.shape[1] / page.width
-    inks = [_ink_darkness(gray, line.bbox, scale) for line in page.lines]
-    known = [d for d in inks if d is not None]
-    if len(known) < 3 or median(known) <= 0:
+    inks = [_ink(gray, line.bbox, scale) for line in page.lines]
+    known = [m for m in inks if m is not None]
+    if len(known) < 3:
         return ()
-    typical = median(known)
-    return tuple(None if d is None else True if d >= HEAVY_INK * typical else False if d <= LIGHT_INK * typical
-                 else None for d in inks)
+    dark, stroke = median(m[0] for m in known), median(m[1] for m in known)
+    if dark <= 0 or stroke <= 0:
+        return ()
+
+    def weight(m: tuple[float, float] | None) -> bool | None:
+        if m is None:
+            return None
+        if m[0] >= HEAVY_INK * dark or (m[1] >= HEAVY_STROKE * stroke and m[0] >= dark):
+            return True
+        return False if m[0] <= LIGHT_INK * dark and m[1] <= LIGHT_STROKE * stroke else None
+
+    return tuple(weight(m) for m in inks)
 
 
-def _ink_darkness(gray: Any, box: Box, scale: float) -> float | None:
-    """255 minus the DARKEST percentile of the grey levels in the rows of the box that
-    hold most ink (the letters' body, not ascenders, descenders or padding)."""
+def _ink(gray: Any, box: Box, scale: float) -> tuple[float, float] | None:
+    """(darkness, stroke width) of the ink in the box: 255 minus the DARKEST percentile
+    of the grey levels in the rows that hold most ink (the letters' body, not ascenders,
+    descenders or padding), and the mean length of the horizontal runs of ink (Otsu's
+    threshold inside the box)."""
     import cv2
 
     x0, y0, x1, y1 = (int(round(v * scale)) for v in box)
     crop = gray[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
     if crop.shape[0] < 4 or crop.shape[1] < 4:
         return None
-    ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1].astype(np.int8)
     rows = ink.sum(axis=1)
-    if rows.max() == 0:
+    runs = int(np.count_nonzero(np.diff(ink, axis=1) == 1) + np.count_nonzero(ink[:, 0]))
+    if rows.max() == 0 or runs == 0:
         return None
-    return 255.0 - float(np.percentile(crop[rows >= 0.5 * rows.max()], DARKEST))
+    darkness = 255.0 - float(np.percentile(crop[rows >= 0.5 * rows.max()], DARKEST))
+    return darkness, float(rows.sum()) / runs
