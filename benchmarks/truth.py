@@ -299,9 +299,9 @@ def piece_segments(truth: Truth, pieces: Sequence[str]) -> list[str | None]:
 
 
 def _identical_in_paste_order(truth: Truth, pieces: Sequence[str], out: list[str | None]) -> list[str | None]:
-    """Pieces with the same text (a byline under every article) match any of their
-    segments equally well by text: pair them in paste order, the order the paste was
-    made in, instead of the matcher's arbitrary choice."""
+    """Pieces with the same text (a byline under every article), however their lines
+    are wrapped, match any of their segments equally well by text: pair them in paste
+    order, the order the paste was made in, instead of the matcher's arbitrary choice."""
     segs = {s.id: s for s in truth.segments}
     if truth.direction == "vertical":
         key = lambda sid: (-segs[sid].bbox[2], segs[sid].bbox[1])  # noqa: E731
@@ -310,7 +310,9 @@ def _identical_in_paste_order(truth: Truth, pieces: Sequence[str], out: list[str
     same: dict[str, list[int]] = {}
     for k, piece in enumerate(pieces):
         if out[k] is not None:
-            same.setdefault(piece.strip(), []).append(k)
+            # the same words wrapped differently ("Reichsanzeiger,\n1914" in a narrower
+            # column) are the same text to the matcher too
+            same.setdefault("".join(piece.split()), []).append(k)
     fixed = list(out)
     for ks in same.values():
         if len(ks) > 1:

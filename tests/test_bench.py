@@ -143,3 +143,16 @@ def test_identical_paste_pieces_pair_with_segments_in_paste_order() -> None:
     pieces = [same if s.id in (a.id, b.id) else s.text for s in segs]
     out = piece_segments(patched, pieces)
     assert out[0] == a.id and out[1] == b.id
+
+
+def test_identical_paste_pieces_wrapped_differently_still_pair_in_paste_order() -> None:
+    """The same credit wrapped onto two lines in a narrower column ("Reichsanzeiger,\\n1914")
+    is the same text: the pieces still take their segments in paste order."""
+    truth = load_truth(Path(__file__).parent / "data" / "bench" / "en-t-001.truth.json")
+    segs = sorted(truth.segments, key=lambda s: (s.bbox[1], s.bbox[0]))
+    a, b = segs[0], segs[1]
+    patched = Truth(**{**truth.__dict__, "segments": tuple(
+        type(s)(**{**s.__dict__, "text": "Staff, 1914"}) if s.id in (a.id, b.id) else s for s in truth.segments)})
+    wrapped = ["Staff,\n1914" if s.id == a.id else "Staff, 1914" if s.id == b.id else s.text for s in segs]
+    for pieces in (wrapped, [wrapped[1], wrapped[0], *wrapped[2:]]):
+        assert piece_segments(patched, pieces)[:2] == [a.id, b.id]
