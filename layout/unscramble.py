@@ -64,7 +64,18 @@ BACK_WITHOUT_PICTURE = 4.0  # see ``_back_steps_without_picture``
 MAYBE_TITLE = "title?"
 TITLE_DOUBT = 1.5  # cost of reading such a piece as a headline
 TITLE_NOTE = "a short piece taken for a headline"
+# A title that stands twice on the page ("Bayern" over two reports) was typed a credit
+# line, as an agency's name under several headlines is: only its place tells, a credit
+# under a headline, a headline over a credit or text (see ``settle_titles``).
+MAYBE_CREDIT = "credit?"
+CREDIT_DOUBT = 1.0  # cost of reading a repeated title as a headline
+REPEAT_NOTE = "a title that stands twice on the page taken for a headline"
+# A head group's links each carry the fit of its headline to the text below in the
+# assignment; an article as a whole counts it once, at this weight (a head group has
+# about two links).
+FIT_WEIGHT = 2.0
 CREDIT_KINDS = ("subheadline", "byline", "dateline", "caption")
+TITLE_FOLLOWERS = (*CREDIT_KINDS, "jump-from")  # what stands under a headline and never under text
 TEXT_KINDS = ("body", "caption", MAYBE_TITLE)
 HEAD_KINDS = ("headline", "subheadline", "byline", "dateline", "caption", "jump-from")  # what stands above an article's text
 
@@ -136,8 +147,8 @@ def piece_kind(piece: Piece, first: bool, last: bool, repeated: bool = False) ->
     if len(piece.lines) <= 3 and len(t) <= 80 and (BYLINE.search(t) or repeated or _source_line(t) or _bare_name(t)):
         # a credit that names a day is the dateline under the author's line
         return "dateline" if DATELINE.search(t) and not repeated and not _source_line(t) else "byline"
-    if _head_like(piece):
-        return "headline"
+    if _head_like(piece) or (CONTINUED_HEAD.search(t) and title_candidate(piece)):
+        return "headline"  # a title of any length marked "(continued)" heads a carried story
     return "body"
 
 
@@ -187,19 +198,39 @@ def title_candidate(piece: Piece) -> bool:
         return False
     if t.rstrip().endswith((",", "，", "、", ";", "；")) or c.ends_with_hyphen(t):
         return False
+    if splits_a_word(piece):
+        return False  # headlines are set without hyphenation: this is running text
     return len(t) <= 50 if c.is_cjk_text(t) else len(t.split()) <= 25
 
 
-def settle_titles(pieces: list[Piece], kinds: list[str], vocab: Vocabulary) -> list[str]:
+def splits_a_word(piece: Piece) -> bool:
+    """Does a line of the piece end in a word the typesetter split ("Bel-" / "gien")?
+    Running text in a narrow column is hyphenated; headlines are not."""
+    return any(c.ends_with_hyphen(a) and c.starts_lower(b) for a, b in zip(piece.lines, piece.lines[1:]))
+
+
+def repeated_title(piece: Piece, kind: str, repeated: bool) -> bool:
+    """Was this piece typed a credit line only because its text stands twice on the page,
+    though it looks like a title?"""
+    return repeated and kind == "byline" and piece_kind(piece, False, False, False) == "headline"
+
+
+def settle_titles(pieces: list[Piece], kinds: list[str], vocab: Vocabulary, repeats: frozenset[int] = frozenset()) -> list[str]:
     """Decide the doubtful titles: solve once with them free to head a group, and keep
-    as headlines those that took a credit line, caption or sub-head."""
+    as headlines the short pieces typed body that took a credit line, caption or sub-head,
+    and the repeated titles (``repeats``, typed credit lines) that nothing stands over."""
     doubtful = [MAYBE_TITLE if kind == "body" and title_candidate(p) else kind for p, kind in zip(pieces, kinds)]
-    if MAYBE_TITLE not in doubtful:
+    for k in repeats:
+        doubtful[k] = MAYBE_CREDIT
+    if MAYBE_TITLE not in doubtful and MAYBE_CREDIT not in doubtful:
         return kinds
     succ, _ = choose_links(pieces, doubtful, vocab)
+    has_pred = set(succ.values())
     out = list(kinds)
     for k, kind in enumerate(doubtful):
-        if kind == MAYBE_TITLE and k in succ and kinds[succ[k]] in CREDIT_KINDS:
+        if kind == MAYBE_TITLE and k in succ and kinds[succ[k]] in TITLE_FOLLOWERS:
+            out[k] = "headline"
+        if kind == MAYBE_CREDIT and k not in has_pred and k in succ:
             out[k] = "headline"
     return out
 
@@ -255,16 +286,18 @@ class Vocabulary:
 RANK = {"headline": 0, "subheadline": 0.5, "jump-from": 1, "byline": 1, "dateline": 2, "caption": 3, "body": 4, "jump-to": 5}
 
 
-def _proximity(i: int, j: int, expect: int | None = None) -> float:
+def _proximity(i: int, j: int, expect: float | None = None) -> float:
     """Heads stand just above what they head, and a paste runs top to bottom: what
     follows a head comes a few pieces after it, almost never before it. ``expect`` is
     where the paste should put it (see ``follower_slots``), by default the next piece."""
     if j <= i:
         return -4.0
-    # convex in the distance, so that side-by-side heads keep their order when several
-    # identical credits are shared out among them
-    gap = abs(j - (i + 1 if expect is None else expect))
-    return max(2.5 - 0.5 * gap - 0.05 * gap * gap, -3.0)
+    # Later than expected costs less than earlier: whatever starts beside the head before
+    # its bottom (a column, another group) is pasted between them. Convex in the distance,
+    # so that side-by-side heads keep their order when identical credits are shared out.
+    gap = j - (i + 1 if expect is None else expect)
+    slope = 0.3 if gap > 0 else 0.8
+    return max(2.5 - slope * abs(gap) - 0.02 * gap * gap, -3.0)
 
 
 def head_height(piece: Piece, lead: bool) -> float:
@@ -276,7 +309,7 @@ def head_height(piece: Piece, lead: bool) -> float:
     return size * (1.2 * len(piece.lines) + 0.25)
 
 
-def follower_slots(pieces: list[Piece], kinds: list[str]) -> dict[int, int]:
+def follower_slots(pieces: list[Piece], kinds: list[str]) -> dict[int, float]:
     """Where in the paste the first item under each headline should come.
 
     Headlines that follow each other in the paste stand side by side at one height; what
@@ -286,7 +319,7 @@ def follower_slots(pieces: list[Piece], kinds: list[str]) -> dict[int, int]:
     lead = next((k for k, kind in enumerate(kinds) if kind == "headline"), None)
     if lead is not None and CONTINUED_HEAD.search(pieces[lead].text):
         lead = None  # a page opening with a story continued from before has no lead
-    slots: dict[int, int] = {}
+    slots: dict[int, float] = {}
     k = 0
     while k < len(pieces):
         if kinds[k] != "headline":
@@ -295,9 +328,12 @@ def follower_slots(pieces: list[Piece], kinds: list[str]) -> dict[int, int]:
         run = [k]
         while run[-1] + 1 < len(pieces) and kinds[run[-1] + 1] == "headline":
             run.append(run[-1] + 1)
-        by_bottom = sorted(run, key=lambda h: (head_height(pieces[h], h == lead), h))
+        heights = {h: head_height(pieces[h], h == lead) for h in run}
+        by_bottom = sorted(run, key=lambda h: (heights[h], h))
         for rank, h in enumerate(by_bottom):
-            slots[h] = run[-1] + 1 + rank
+            # heads of one height share their ranks: which ends higher is not known
+            tied = [r for r, g in enumerate(by_bottom) if abs(heights[g] - heights[h]) < 1e-9]
+            slots[h] = run[-1] + 1 + sum(tied) / len(tied)
         k = run[-1] + 1
     return slots
 
@@ -324,9 +360,10 @@ def pair_score(
     pieces: list[Piece],
     kinds: list[str],
     vocab: Vocabulary,
-    slots: dict[int, int] | None = None,
+    slots: dict[int, float] | None = None,
     reach: dict[int, tuple[int, ...]] | None = None,
     above: dict[int, int] | None = None,
+    fit: bool = True,
 ) -> tuple[float, tuple[str, ...]]:
     """Score of ``j`` directly following ``i``.
 
@@ -335,13 +372,23 @@ def pair_score(
     the headline it stands under. So every link inside a head group is judged by how
     well the headline fits the text, even with credit lines between them.
     """
+    if kinds[i] == MAYBE_CREDIT:
+        # a headline if nothing stands over it, a credit line if a headline does: the
+        # better of the two, a headline at a cost
+        as_head, as_credit = list(kinds), list(kinds)
+        as_head[i], as_credit[i] = "headline", "byline"
+        h = pair_score(i, j, pieces, as_head, vocab, slots, reach, above, fit)
+        k = pair_score(i, j, pieces, as_credit, vocab, slots, reach, above, fit)
+        return max((h[0] - CREDIT_DOUBT, h[1] + (REPEAT_NOTE,)), k)
     ki, kj = kinds[i], kinds[j]
     doubt = 0.0
+    if kj == MAYBE_CREDIT:
+        kj = "byline"  # what stands under a headline is its credit
     if kj == MAYBE_TITLE:
         kj = "body"  # what stands under something else is text
     if ki == MAYBE_TITLE:
         # a headline only if a credit, caption or sub-head follows it
-        ki = "headline" if kj in CREDIT_KINDS else "body"
+        ki = "headline" if kj in TITLE_FOLLOWERS else "body"
         doubt = TITLE_DOUBT if ki == "headline" else 0.0
     if i == j or "furniture" in (ki, kj) or kj == "headline" or ki == "jump-to":
         return NEVER, ()
@@ -356,7 +403,7 @@ def pair_score(
             return NEVER, ()
         prox = _proximity(i, j, (slots or {}).get(i))
         texts = _texts_under(j, kinds, reach)
-        head = i if ki == "headline" else (above or {}).get(i)
+        head = (i if ki == "headline" else (above or {}).get(i)) if fit else None
         cover = vocab.coverage_in(head, texts) if head is not None else 0.0
         sim = max((vocab.similarity(head, t) for t in texts), default=0.0) if head is not None else 0.0
         step = 1.0 if rj - ri <= 1 else 0.0  # a head is followed by the next part of its group
@@ -418,7 +465,7 @@ def end_score(piece: Piece, kind: str) -> float:
     """Value of ``piece`` having no successor."""
     if kind in ("furniture", "jump-to"):
         return 5.0
-    if kind in HEAD_KINDS:
+    if kind in HEAD_KINDS or kind == MAYBE_CREDIT:
         return -3.0
     return 0.5 if c.ends_sentence(piece.text) or c.ends_with_sign_off(piece.text) else -2.5
 
@@ -427,6 +474,8 @@ def start_score(piece: Piece, kind: str) -> float:
     """Value of ``piece`` having no predecessor."""
     if kind in ("headline", "furniture", "jump-from"):
         return 5.0
+    if kind == MAYBE_CREDIT:
+        return 5.0 - CREDIT_DOUBT
     if kind in ("subheadline", "byline", "dateline", "caption"):
         return -3.0
     first = piece.lines[0]
@@ -453,8 +502,9 @@ def choose_links(pieces: list[Piece], kinds: list[str], vocab: Vocabulary, round
         if succ in seen:
             break
         seen.append(succ)
-    best = max(seen, key=lambda sol: _total(sol, pieces, kinds, vocab))
-    best = ChainSearch(pieces, kinds, vocab).improve(best)
+    search = ChainSearch(pieces, kinds, vocab)
+    best = max(seen, key=search.total)
+    best = search.improve(best)
     return best, _assign(pieces, kinds, vocab, texts_reached(best, kinds), headline_above(best, kinds), score_only=True)[1]
 
 
@@ -471,25 +521,38 @@ class ChainSearch:
     def __init__(self, pieces: list[Piece], kinds: list[str], vocab: Vocabulary) -> None:
         self.pieces, self.kinds, self.vocab = pieces, kinds, vocab
         self.slots = follower_slots(pieces, kinds)
-        self.memo: dict[tuple[int, int, tuple[int, ...], int | None], float] = {}
+        self.memo: dict[tuple[int, int], float] = {}
+        self.fits: dict[tuple[int, tuple[int, ...]], float] = {}
 
-    def link(self, i: int, j: int, head: int | None, texts: tuple[int, ...]) -> float:
-        key = (i, j, texts, head)
+    def link(self, i: int, j: int) -> float:
+        key = (i, j)
         if key not in self.memo:
-            above = {i: head} if head is not None else {}
-            self.memo[key] = pair_score(i, j, self.pieces, self.kinds, self.vocab, self.slots, {j: texts}, above)[0]
+            self.memo[key] = pair_score(i, j, self.pieces, self.kinds, self.vocab, self.slots, fit=False)[0]
         return self.memo[key]
 
+    def fit(self, head: int, texts: tuple[int, ...]) -> float:
+        """How well a headline fits the text under it, counted once per article."""
+        key = (head, texts)
+        if key not in self.fits:
+            vocab = self.vocab
+            sim = max((vocab.similarity(head, t) for t in texts), default=0.0)
+            self.fits[key] = FIT_WEIGHT * (3.0 * vocab.coverage_in(head, texts) + 2.0 * sim)
+        return self.fits[key]
+
     def value(self, chain: list[int]) -> float:
-        """A chain's links (each with its own head and the texts below), ends and start."""
+        """A chain's links, the fit of its headline to its text, its ends and start."""
         kinds = self.kinds
-        head = chain[0] if kinds[chain[0]] == "headline" else None
-        texts = [k for k in chain if kinds[k] in TEXT_KINDS]
         total = start_score(self.pieces[chain[0]], kinds[chain[0]]) + end_score(self.pieces[chain[-1]], kinds[chain[-1]])
-        for m in range(len(chain) - 1):
-            below = tuple(k for k in texts if chain.index(k) > m)
-            total += self.link(chain[m], chain[m + 1], head, below)
+        total += sum(self.link(a, b) for a, b in zip(chain, chain[1:]))
+        if _heads_chain(chain, kinds):
+            texts = tuple(k for k in chain if kinds[k] in TEXT_KINDS)
+            if texts:
+                total += self.fit(chain[0], texts)
         return total - BACK_WITHOUT_PICTURE * _back_steps_without_picture(chain, kinds)
+
+    def total(self, succ: dict[int, int]) -> float:
+        """Value of a whole solution: the sum of its chains' values."""
+        return sum(self.value(chain) for chain in _chains(succ, len(self.pieces)))
 
     def improve(self, succ: dict[int, int], passes: int = 4) -> dict[int, int]:
         chains = _chains(succ, len(self.pieces))
@@ -501,6 +564,7 @@ class ChainSearch:
                     if x != y and self._try_cut(chains, values, x, y):
                         moved = True
             moved = self._try_swaps(chains, values) or moved
+            moved = self._try_moves(chains, values) or moved
             if not moved:
                 break
         return {a: b for ch in chains for a, b in zip(ch, ch[1:])}
@@ -526,6 +590,44 @@ class ChainSearch:
         values[x], values[y] = self.value(where[0]), self.value(where[1])
         return True
 
+    def _try_moves(self, chains: list[list[int]], values: list[float]) -> bool:
+        """Take one piece out of its chain and put it into another chain, or on its own,
+        where that gains: a credit line or a column that went to the wrong group."""
+        moved = False
+        for p in range(len(self.pieces)):
+            if self.kinds[p] in ("headline", "furniture"):
+                continue
+            x = next(n for n, ch in enumerate(chains) if p in ch)
+            rest = [k for k in chains[x] if k != p]
+            v_rest = self.value(rest) if rest else 0.0
+            best, where = 1e-6, None
+            alone = self.value([p])
+            if rest and v_rest + alone - values[x] > best:
+                best, where = v_rest + alone - values[x], (None, [p])
+            for y, cy in enumerate(chains):
+                if y == x:
+                    continue
+                for pos in range(1, len(cy) + 1):
+                    ny = cy[:pos] + [p] + cy[pos:]
+                    gain = v_rest + self.value(ny) - values[x] - values[y]
+                    if gain > best:
+                        best, where = gain, (y, ny)
+            if where is None:
+                continue
+            y, ny = where
+            if y is None:
+                chains[x], values[x] = rest, v_rest
+                chains.append(ny)
+                values.append(self.value(ny))
+            else:
+                chains[y], values[y] = ny, self.value(ny)
+                if rest:
+                    chains[x], values[x] = rest, v_rest
+                else:
+                    del chains[x], values[x]
+            moved = True
+        return moved
+
     def _try_swaps(self, chains: list[list[int]], values: list[float]) -> bool:
         """Exchange two credit lines of different chains where that gains: the tails
         cannot do it when the texts under them are right already."""
@@ -548,6 +650,14 @@ class ChainSearch:
                     chain_of[p], chain_of[q] = y, x
                     moved = True
         return moved
+
+
+def _heads_chain(chain: list[int], kinds: list[str]) -> bool:
+    """Does the chain start with a headline (or a doubtful title acting as one)?"""
+    first = kinds[chain[0]]
+    if first in ("headline", MAYBE_CREDIT):
+        return True
+    return first == MAYBE_TITLE and len(chain) > 1 and kinds[chain[1]] in TITLE_FOLLOWERS
 
 
 def _back_steps_without_picture(chain: list[int], kinds: list[str]) -> int:
@@ -576,17 +686,6 @@ def _chains(succ: dict[int, int], n: int) -> list[list[int]]:
             chain.append(succ[chain[-1]])
         out.append(chain)
     return out
-
-
-def _total(succ: dict[int, int], pieces: list[Piece], kinds: list[str], vocab: Vocabulary) -> float:
-    """Value of a whole solution, each link scored with the heads and texts it makes."""
-    reach, above = texts_reached(succ, kinds), headline_above(succ, kinds)
-    slots = follower_slots(pieces, kinds)
-    total = sum(pair_score(i, j, pieces, kinds, vocab, slots, reach, above)[0] for i, j in succ.items())
-    has_pred = set(succ.values())
-    total += sum(end_score(pieces[i], kinds[i]) for i in range(len(pieces)) if i not in succ)
-    total += sum(start_score(pieces[i], kinds[i]) for i in range(len(pieces)) if i not in has_pred)
-    return total
 
 
 def _assign(
@@ -699,6 +798,42 @@ def _should_swap(succ: dict[int, int], pieces: list[Piece], kinds: list[str], c1
     return not _first_credit((ha, ta), (hb, tb), pieces)
 
 
+def order_credits_by_text(succ: dict[int, int], pieces: list[Piece], kinds: list[str]) -> tuple[dict[int, int], set[int]]:
+    """Put the credit lines of side-by-side head groups in the paste order of the texts
+    right under them.
+
+    A credit line and the first column under it are set the same way in every group, so
+    the credit pasted first stands over the text pasted first; which headline heads which
+    text is left as the links have it.
+    """
+    credits = [k for k, kind in enumerate(kinds) if kind in ("byline", "dateline")]
+    out, moved = dict(succ), set()
+    for _ in range(len(credits) ** 2):
+        changed = False
+        for c1 in credits:
+            for c2 in credits:
+                if c1 < c2 and _crossed_credits(out, pieces, kinds, c1, c2):
+                    out = _swap_pieces(out, c1, c2)
+                    moved |= {c1, c2}
+                    changed = True
+        if not changed:
+            break
+    return out, moved
+
+
+def _crossed_credits(succ: dict[int, int], pieces: list[Piece], kinds: list[str], c1: int, c2: int) -> bool:
+    if kinds[c1] != kinds[c2] or len(pieces[c1].lines) != len(pieces[c2].lines):
+        return False
+    s1, s2 = succ.get(c1), succ.get(c2)
+    if s1 is None or s2 is None or kinds[s1] != "body" or kinds[s2] != "body" or s1 < s2:
+        return False
+    pred = {v: u for u, v in succ.items()}
+    h1, h2 = pred.get(c1), pred.get(c2)
+    if h1 is None or h2 is None or max(h1, h2) > c1 or kinds[h1] not in HEAD_KINDS or kinds[h2] not in HEAD_KINDS:
+        return False  # only credits under heads that stand side by side
+    return c2 < s1  # after the swap every link still runs forward
+
+
 def _swap_pieces(succ: dict[int, int], a: int, b: int) -> dict[int, int]:
     """Exchange the places of pieces ``a`` and ``b`` in their chains."""
     swap = {a: b, b: a}
@@ -724,17 +859,25 @@ def _break_cycles(succ: dict[int, int]) -> dict[int, int]:
 # ------------------------------------------------------------------ articles
 
 
+def type_pieces(pieces: list[Piece], vocab: Vocabulary) -> tuple[list[str], list[str]]:
+    """Each piece's kind as its text shows it, and as the doubtful titles are settled."""
+    counts = Counter(p.text for p in pieces)
+    typed = [piece_kind(p, k == 0, k == len(pieces) - 1, counts[p.text] > 1) for k, p in enumerate(pieces)]
+    repeats = frozenset(k for k, p in enumerate(pieces) if repeated_title(p, typed[k], counts[p.text] > 1))
+    return typed, settle_titles(pieces, typed, vocab, repeats)
+
+
 def unscramble(text: str) -> UnscrambleResult:
     pieces = split_pieces(text)
     if not pieces:
         return UnscrambleResult((), ())
-    counts = Counter(p.text for p in pieces)
-    kinds = [piece_kind(p, k == 0, k == len(pieces) - 1, counts[p.text] > 1) for k, p in enumerate(pieces)]
     vocab = Vocabulary(pieces)
-    typed, kinds = kinds, settle_titles(pieces, kinds, vocab)
+    typed, kinds = type_pieces(pieces, vocab)
     titles = {k for k in range(len(pieces)) if kinds[k] != typed[k]}
     succ, scores = choose_links(pieces, kinds, vocab)
     succ, moved = order_identical_credits(succ, pieces, kinds)
+    succ, reordered = order_credits_by_text(succ, pieces, kinds)
+    moved |= reordered
     has_pred = set(succ.values())
     articles, links = [], []
     for start in range(len(pieces)):
@@ -747,7 +890,7 @@ def unscramble(text: str) -> UnscrambleResult:
             if moved & {chain[-1], nxt}:
                 why += (IDENTICAL_NOTE,)
             if chain[-1] in titles:
-                why += (TITLE_NOTE,)
+                why += (TITLE_NOTE if typed[chain[-1]] == "body" else REPEAT_NOTE,)
             open_end = kinds[chain[-1]] == "body" and kinds[nxt] == "body" and not c.ends_sentence(pieces[chain[-1]].text)
             links.append(PieceLink(chain[-1], nxt, "join" if open_end else "continue", round(score, 3), why))
             chain.append(nxt)

@@ -307,4 +307,4 @@ def test_a_column_pasted_earlier_follows_only_under_a_picture():
     kinds = ["headline", "body", "body", "body", "body"]
     search = ChainSearch(pieces, kinds, Vocabulary(pieces))
     ends = start_score(pieces[3], "body") + end_score(pieces[2], "body")
-    assert search.value([3, 2]) == ends + search.link(3, 2, None, (2,)) - BACK_WITHOUT_PICTURE
+    assert search.value([3, 2]) == ends + search.link(3, 2) - BACK_WITHOUT_PICTURE
