@@ -12,7 +12,8 @@ has at most one successor and one predecessor. A pair's score adds
 - how much vocabulary the two pieces share (articles repeat their own names and terms),
 - for heads, how close the next item follows in the paste: a headline stands right
   above its credit lines and first column, and headlines side by side share out what
-  stands under them by their heights (``follower_slots``),
+  stands under them by their heights, from their lines and the width of their stories
+  (``follower_slots``); what comes later than that costs less than what comes earlier,
 - for every link inside a head group, how well the headline above fits the text below,
   taken from an earlier solution (``choose_links`` solves again and keeps the best).
 
@@ -21,13 +22,18 @@ Chains of successors are the articles. Around the assignment:
 
 - a short piece typed body may be a headline (German headings end in a full stop,
   narrow columns wrap long titles): a first solution lets it head a group at a cost,
-  and it stays a headline if a credit line, caption or sub-head went under it
-  (``settle_titles``);
-- a local search exchanges the tails of two chains, or two credit lines, while that
-  raises the value of the solution, each chain scored by its own head and text
+  and it stays a headline if a credit line, caption, sub-head or jump line went under
+  it (``settle_titles``); a piece with a word hyphenated across its lines is text;
+- a title that stands twice on the page ("Bayern") looks like a repeated credit line:
+  the same first solution makes it a headline if nothing stands over it;
+- a local search exchanges the tails of two chains or two credit lines, or moves one
+  piece to another chain, while that raises the value of the solution, each chain
+  scored by its own head and text, the fit of a headline counted once per article, and
+  side-by-side headlines whose followers come in an unlikely order paying for it
   (``ChainSearch``);
-- identical credit lines ("By Staff" twice) are put in the paste order of the texts
-  under them (``order_identical_credits``): their words cannot tell them apart.
+- credit lines are put in the paste order of the texts right under them
+  (``order_identical_credits``, ``order_credits_by_text``): a credit line's words say
+  nothing of the headline above it.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -70,6 +77,9 @@ TITLE_NOTE = "a short piece taken for a headline"
 MAYBE_CREDIT = "credit?"
 CREDIT_DOUBT = 1.0  # cost of reading a repeated title as a headline
 REPEAT_NOTE = "a title that stands twice on the page taken for a headline"
+# Heads that stand side by side in a run of the paste: headlines, and the short pieces
+# typed body that may be headlines (see ``follower_slots``).
+HEADISH = ("headline", MAYBE_TITLE)
 # A head group's links each carry the fit of its headline to the text below in the
 # assignment; an article as a whole counts it once, at this weight (a head group has
 # about two links).
@@ -85,7 +95,7 @@ class Piece:
     index: int
     lines: tuple[str, ...]
 
-    @property
+    @cached_property
     def text(self) -> str:
         out = ""
         for line in self.lines:
@@ -222,7 +232,7 @@ def settle_titles(pieces: list[Piece], kinds: list[str], vocab: Vocabulary, repe
     doubtful = [MAYBE_TITLE if kind == "body" and title_candidate(p) else kind for p, kind in zip(pieces, kinds)]
     for k in repeats:
         doubtful[k] = MAYBE_CREDIT
-    if MAYBE_TITLE not in doubtful and MAYBE_CREDIT not in doubtful:
+    if not {MAYBE_TITLE, MAYBE_CREDIT} & set(doubtful):
         return kinds
     succ, _ = choose_links(pieces, doubtful, vocab)
     has_pred = set(succ.values())
@@ -300,21 +310,32 @@ def _proximity(i: int, j: int, expect: float | None = None) -> float:
     return max(2.5 - slope * abs(gap) - 0.02 * gap * gap, -3.0)
 
 
-def head_height(piece: Piece, lead: bool) -> float:
+def head_height(piece: Piece, lead: bool, columns: int = 1) -> float:
     """Rough height of a headline in body-text lines: its lines times its type size.
 
-    The lead story's headline is set about half as large again as the others.
+    The lead story's headline is set about half as large again as the others, and a
+    story set over more columns has a larger headline.
     """
-    size = 2.5 if lead else 1.7
+    size = 2.5 if lead else 1.5 + 0.2 * min(columns, 4)
     return size * (1.2 * len(piece.lines) + 0.25)
 
 
-def follower_slots(pieces: list[Piece], kinds: list[str]) -> dict[int, float]:
+def article_widths(succ: dict[int, int], kinds: list[str]) -> dict[int, int]:
+    """For each headline of a solution, the number of body pieces (columns) under it."""
+    out: dict[int, int] = {}
+    for chain in _chains(succ, len(kinds)):
+        if kinds[chain[0]] == "headline":
+            out[chain[0]] = max(1, sum(1 for k in chain if kinds[k] == "body"))
+    return out
+
+
+def follower_slots(pieces: list[Piece], kinds: list[str], widths: dict[int, int] | None = None) -> dict[int, float]:
     """Where in the paste the first item under each headline should come.
 
     Headlines that follow each other in the paste stand side by side at one height; what
     stands under them comes after all of them, in the order of the headlines' bottoms:
-    a shorter headline's credit line is higher, so it is pasted first.
+    a shorter headline's credit line is higher, so it is pasted first. ``widths``: the
+    columns of each headline's story in an earlier solution (see ``head_height``).
     """
     lead = next((k for k, kind in enumerate(kinds) if kind == "headline"), None)
     if lead is not None and CONTINUED_HEAD.search(pieces[lead].text):
@@ -322,13 +343,13 @@ def follower_slots(pieces: list[Piece], kinds: list[str]) -> dict[int, float]:
     slots: dict[int, float] = {}
     k = 0
     while k < len(pieces):
-        if kinds[k] != "headline":
+        if kinds[k] not in HEADISH:
             k += 1
             continue
         run = [k]
-        while run[-1] + 1 < len(pieces) and kinds[run[-1] + 1] == "headline":
+        while run[-1] + 1 < len(pieces) and kinds[run[-1] + 1] in HEADISH:
             run.append(run[-1] + 1)
-        heights = {h: head_height(pieces[h], h == lead) for h in run}
+        heights = {h: head_height(pieces[h], h == lead, (widths or {}).get(h, 1)) for h in run}
         by_bottom = sorted(run, key=lambda h: (heights[h], h))
         for rank, h in enumerate(by_bottom):
             # heads of one height share their ranks: which ends higher is not known
@@ -370,7 +391,8 @@ def pair_score(
     ``reach`` and ``above`` come from an earlier solution: for a head's candidate
     follower, the text pieces (captions and body) that hang under it; for a credit line,
     the headline it stands under. So every link inside a head group is judged by how
-    well the headline fits the text, even with credit lines between them.
+    well the headline fits the text, even with credit lines between them; with ``fit``
+    False, not at all (``ChainSearch`` counts the fit once per article).
     """
     if kinds[i] == MAYBE_CREDIT:
         # a headline if nothing stands over it, a credit line if a headline does: the
@@ -472,8 +494,11 @@ def end_score(piece: Piece, kind: str) -> float:
 
 def start_score(piece: Piece, kind: str) -> float:
     """Value of ``piece`` having no predecessor."""
-    if kind in ("headline", "furniture", "jump-from"):
+    if kind in ("headline", "furniture"):
         return 5.0
+    if kind == "jump-from":
+        # a carried story's text starts under it, and it under the story's headline
+        return 2.5
     if kind == MAYBE_CREDIT:
         return 5.0 - CREDIT_DOUBT
     if kind in ("subheadline", "byline", "dateline", "caption"):
@@ -498,31 +523,91 @@ def choose_links(pieces: list[Piece], kinds: list[str], vocab: Vocabulary, round
     succ, scores = _assign(pieces, kinds, vocab, None)
     seen: list[dict[int, int]] = [succ]
     for _ in range(rounds - 1):
-        succ, scores = _assign(pieces, kinds, vocab, texts_reached(succ, kinds), headline_above(succ, kinds))
+        succ, scores = _assign(pieces, kinds, vocab, texts_reached(succ, kinds), headline_above(succ, kinds),
+                               widths=article_widths(succ, kinds))
         if succ in seen:
             break
         seen.append(succ)
     search = ChainSearch(pieces, kinds, vocab)
     best = max(seen, key=search.total)
     best = search.improve(best)
-    return best, _assign(pieces, kinds, vocab, texts_reached(best, kinds), headline_above(best, kinds), score_only=True)[1]
+    for _ in range(2):
+        # the headlines' sizes follow the widths of the stories found
+        search = ChainSearch(pieces, kinds, vocab, article_widths(best, kinds))
+        again = search.improve(best)
+        if again == best:
+            break
+        best = again
+    return best, _assign(pieces, kinds, vocab, texts_reached(best, kinds), headline_above(best, kinds), score_only=True,
+                         widths=article_widths(best, kinds))[1]
 
 
 class ChainSearch:
-    """Local search on whole articles: exchange the tails of two chains, or two credit
-    lines, where that raises the value of the solution.
+    """Local search on whole articles: exchange the tails of two chains or two credit
+    lines, or move one piece to another chain, where that raises the value of the
+    solution.
 
     The assignment scores a link by the heads and texts of the previous solution, so it
     can settle on titles over the wrong texts that each round confirms; exchanging the
     tails of two chains, each scored by its own head and text, gets out of that. A
-    chain's value depends on that chain alone, so a move costs two chains' scores.
+    chain's value is its links, its ends and the fit of its headline to its text (once,
+    not on every link of the head group: a group with more credit lines would gain more
+    of it); it depends on that chain alone, so a move costs two chains' values. The
+    solution also pays for its ``disorder``: headlines side by side whose followers come
+    in an order their heights make unlikely (``head_order_pairs``).
     """
 
-    def __init__(self, pieces: list[Piece], kinds: list[str], vocab: Vocabulary) -> None:
+    def __init__(self, pieces: list[Piece], kinds: list[str], vocab: Vocabulary, widths: dict[int, int] | None = None) -> None:
         self.pieces, self.kinds, self.vocab = pieces, kinds, vocab
-        self.slots = follower_slots(pieces, kinds)
+        self.slots = follower_slots(pieces, kinds, widths)
         self.memo: dict[tuple[int, int], float] = {}
         self.fits: dict[tuple[int, tuple[int, ...]], float] = {}
+        self.values: dict[tuple[int, ...], float] = {}
+        self.pairs = head_order_pairs(pieces, kinds, widths)
+        self.partners: dict[int, list[tuple[int, int, bool, float]]] = {}
+        self.bound: dict[int, float] = {}  # the most a headline's pairs can cost
+        for (a, b), (in_order, cost) in self.pairs.items():
+            for h in (a, b):
+                self.partners.setdefault(h, []).append((a, b, in_order, cost))
+                self.bound[h] = self.bound.get(h, 0.0) + cost
+
+    def disorder(self, follower: dict[int, int], changed: dict[int, int | None]) -> float:
+        """Cost of the pairs of side-by-side headlines whose followers come in an order
+        their heights make unlikely, over the pairs with a headline in ``changed`` (its
+        new follower, or None), the others' followers taken from ``follower``."""
+        def f(h: int) -> int | None:
+            return changed[h] if h in changed else follower.get(h)
+
+        total, seen = 0.0, set()
+        for h in changed:
+            for a, b, in_order, cost in self.partners.get(h, ()):
+                if (a, b) in seen:
+                    continue
+                seen.add((a, b))
+                fa, fb = f(a), f(b)
+                if fa is not None and fb is not None and fa > b and fb > b and (fa < fb) != in_order:
+                    total += cost
+        return total
+
+    def _followers(self, chains: list[list[int]]) -> dict[int, int]:
+        return {ch[0]: ch[1] for ch in chains if len(ch) > 1 and ch[0] in self.partners}
+
+    def _slack(self, *chains: list[int]) -> float:
+        """The most the disorder can change when these chains change (spares the work)."""
+        return sum(self.bound.get(ch[0], 0.0) for ch in chains if ch)
+
+    def _order_gain(self, chains: list[list[int]], old: list[list[int]], new: list[list[int]]) -> float:
+        """Fall in ``disorder`` when the chains ``old`` become ``new``."""
+        if not self.pairs:
+            return 0.0
+        follower = self._followers(chains)
+        before = {ch[0]: follower.get(ch[0]) for ch in old if ch and ch[0] in self.partners}
+        after = {ch[0]: (ch[1] if len(ch) > 1 else None) for ch in new if ch and ch[0] in self.partners}
+        if not before and not after:
+            return 0.0
+        keys = set(before) | set(after)
+        old_cost = self.disorder(follower, {h: before.get(h) for h in keys})
+        return old_cost - self.disorder(follower, {h: after.get(h) for h in keys})
 
     def link(self, i: int, j: int) -> float:
         key = (i, j)
@@ -541,6 +626,12 @@ class ChainSearch:
 
     def value(self, chain: list[int]) -> float:
         """A chain's links, the fit of its headline to its text, its ends and start."""
+        key = tuple(chain)
+        if key not in self.values:
+            self.values[key] = self._value(chain)
+        return self.values[key]
+
+    def _value(self, chain: list[int]) -> float:
         kinds = self.kinds
         total = start_score(self.pieces[chain[0]], kinds[chain[0]]) + end_score(self.pieces[chain[-1]], kinds[chain[-1]])
         total += sum(self.link(a, b) for a, b in zip(chain, chain[1:]))
@@ -551,8 +642,10 @@ class ChainSearch:
         return total - BACK_WITHOUT_PICTURE * _back_steps_without_picture(chain, kinds)
 
     def total(self, succ: dict[int, int]) -> float:
-        """Value of a whole solution: the sum of its chains' values."""
-        return sum(self.value(chain) for chain in _chains(succ, len(self.pieces)))
+        """Value of a whole solution: the sum of its chains' values, less its disorder."""
+        chains = _chains(succ, len(self.pieces))
+        follower = self._followers(chains)
+        return sum(self.value(chain) for chain in chains) - self.disorder(follower, dict(follower))
 
     def improve(self, succ: dict[int, int], passes: int = 4) -> dict[int, int]:
         chains = _chains(succ, len(self.pieces))
@@ -582,6 +675,8 @@ class ChainSearch:
                 if not ny:
                     continue
                 gain = self.value(nx) + self.value(ny) - values[x] - values[y]
+                if gain + self._slack(cx, cy) > best:
+                    gain += self._order_gain(chains, [cx, cy], [nx, ny])
                 if gain > best:
                     best, where = gain, (nx, ny)
         if where is None:
@@ -602,14 +697,20 @@ class ChainSearch:
             v_rest = self.value(rest) if rest else 0.0
             best, where = 1e-6, None
             alone = self.value([p])
-            if rest and v_rest + alone - values[x] > best:
-                best, where = v_rest + alone - values[x], (None, [p])
+            if rest:
+                gain = v_rest + alone - values[x]
+                if gain + self._slack(chains[x]) > best:
+                    gain += self._order_gain(chains, [chains[x]], [rest])
+                if gain > best:
+                    best, where = gain, (None, [p])
             for y, cy in enumerate(chains):
                 if y == x:
                     continue
                 for pos in range(1, len(cy) + 1):
                     ny = cy[:pos] + [p] + cy[pos:]
                     gain = v_rest + self.value(ny) - values[x] - values[y]
+                    if gain + self._slack(chains[x], cy) > best:
+                        gain += self._order_gain(chains, [chains[x], cy], [rest, ny])
                     if gain > best:
                         best, where = gain, (y, ny)
             if where is None:
@@ -644,12 +745,41 @@ class ChainSearch:
                 swap = {p: q, q: p}
                 nx, ny = [swap.get(k, k) for k in chains[x]], [swap.get(k, k) for k in chains[y]]
                 vx, vy = self.value(nx), self.value(ny)
-                if vx + vy - values[x] - values[y] > 1e-6:
+                gain = vx + vy - values[x] - values[y]
+                if gain + self._slack(chains[x], chains[y]) > 1e-6:
+                    gain += self._order_gain(chains, [chains[x], chains[y]], [nx, ny])
+                if gain > 1e-6:
                     chains[x], chains[y] = nx, ny
                     values[x], values[y] = vx, vy
                     chain_of[p], chain_of[q] = y, x
                     moved = True
         return moved
+
+
+# The order of what stands under two headlines pasted one after the other, against their
+# heights: (side by side, or apart) x (the first ends higher, lower, or they tie) ->
+# (the first's follower comes first?, cost of the other order).
+ORDER_COSTS = {("run", "higher"): (True, 3.0), ("run", "lower"): (False, 2.0), ("run", "tie"): (True, 0.5),
+               ("apart", "higher"): (True, 2.0), ("apart", "tie"): (True, 1.0)}
+
+
+def head_order_pairs(
+    pieces: list[Piece], kinds: list[str], widths: dict[int, int] | None
+) -> dict[tuple[int, int], tuple[bool, float]]:
+    """For pairs of headlines, whether the first one's follower should come first if both
+    come after both headlines, and the cost of the other order (``ORDER_COSTS``)."""
+    heads = [k for k, kind in enumerate(kinds) if kind == "headline"]
+    lead = heads[0] if heads and not CONTINUED_HEAD.search(pieces[heads[0]].text) else None
+    height = {h: head_height(pieces[h], h == lead, (widths or {}).get(h, 1)) for h in heads}
+    out: dict[tuple[int, int], tuple[bool, float]] = {}
+    for x, a in enumerate(heads):
+        for b in heads[x + 1 :]:
+            side = "run" if all(kinds[k] == "headline" for k in range(a + 1, b)) else "apart"
+            d = height[a] - height[b]
+            rel = "higher" if d < -0.5 else ("lower" if d > 0.5 else "tie")
+            if (side, rel) in ORDER_COSTS and ORDER_COSTS[(side, rel)][1] > 0:
+                out[(a, b)] = ORDER_COSTS[(side, rel)]
+    return out
 
 
 def _heads_chain(chain: list[int], kinds: list[str]) -> bool:
@@ -695,12 +825,13 @@ def _assign(
     reach: dict[int, tuple[int, ...]] | None,
     above: dict[int, int] | None = None,
     score_only: bool = False,
+    widths: dict[int, int] | None = None,
 ) -> tuple[dict[int, int], Scores]:
     """Successor of each piece from one global assignment (Hungarian method)."""
     from scipy.optimize import linear_sum_assignment
 
     n = len(pieces)
-    slots = follower_slots(pieces, kinds)
+    slots = follower_slots(pieces, kinds, widths)
     scores: dict[tuple[int, int], tuple[float, tuple[str, ...]]] = {}
     big = 1e7
     cost = np.full((2 * n, 2 * n), big)
@@ -721,6 +852,7 @@ def _assign(
 
 
 IDENTICAL_NOTE = "identical credit lines go in the order of the texts under them"
+CREDIT_ORDER_NOTE = "credit lines side by side go in the order of the texts right under them"
 
 
 def _chain_ends(succ: dict[int, int], kinds: list[str], k: int) -> tuple[int | None, int | None]:
@@ -822,8 +954,8 @@ def order_credits_by_text(succ: dict[int, int], pieces: list[Piece], kinds: list
 
 
 def _crossed_credits(succ: dict[int, int], pieces: list[Piece], kinds: list[str], c1: int, c2: int) -> bool:
-    if kinds[c1] != kinds[c2] or len(pieces[c1].lines) != len(pieces[c2].lines):
-        return False
+    if kinds[c1] != kinds[c2] or len(pieces[c1].lines) > len(pieces[c2].lines):
+        return False  # a taller credit pasted first may still end lower
     s1, s2 = succ.get(c1), succ.get(c2)
     if s1 is None or s2 is None or kinds[s1] != "body" or kinds[s2] != "body" or s1 < s2:
         return False
@@ -859,10 +991,22 @@ def _break_cycles(succ: dict[int, int]) -> dict[int, int]:
 # ------------------------------------------------------------------ articles
 
 
+def _no_headline_at_the_foot(kinds: list[str]) -> list[str]:
+    """A headline heads something: one that only headlines and page furniture follow in
+    the paste is the last words of a column ("To the People of the State"), text."""
+    out, below = list(kinds), False
+    for k in range(len(kinds) - 1, -1, -1):
+        if out[k] == "headline" and not below:
+            out[k] = "body"
+        below = below or out[k] not in ("headline", "furniture", "jump-to")
+    return out
+
+
 def type_pieces(pieces: list[Piece], vocab: Vocabulary) -> tuple[list[str], list[str]]:
     """Each piece's kind as its text shows it, and as the doubtful titles are settled."""
     counts = Counter(p.text for p in pieces)
     typed = [piece_kind(p, k == 0, k == len(pieces) - 1, counts[p.text] > 1) for k, p in enumerate(pieces)]
+    typed = _no_headline_at_the_foot(typed)
     repeats = frozenset(k for k, p in enumerate(pieces) if repeated_title(p, typed[k], counts[p.text] > 1))
     return typed, settle_titles(pieces, typed, vocab, repeats)
 
@@ -877,7 +1021,6 @@ def unscramble(text: str) -> UnscrambleResult:
     succ, scores = choose_links(pieces, kinds, vocab)
     succ, moved = order_identical_credits(succ, pieces, kinds)
     succ, reordered = order_credits_by_text(succ, pieces, kinds)
-    moved |= reordered
     has_pred = set(succ.values())
     articles, links = [], []
     for start in range(len(pieces)):
@@ -889,6 +1032,8 @@ def unscramble(text: str) -> UnscrambleResult:
             score, why = scores[(chain[-1], nxt)]
             if moved & {chain[-1], nxt}:
                 why += (IDENTICAL_NOTE,)
+            elif reordered & {chain[-1], nxt}:
+                why += (CREDIT_ORDER_NOTE,)
             if chain[-1] in titles:
                 why += (TITLE_NOTE if typed[chain[-1]] == "body" else REPEAT_NOTE,)
             open_end = kinds[chain[-1]] == "body" and kinds[nxt] == "body" and not c.ends_sentence(pieces[chain[-1]].text)

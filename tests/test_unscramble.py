@@ -308,3 +308,148 @@ def test_a_column_pasted_earlier_follows_only_under_a_picture():
     search = ChainSearch(pieces, kinds, Vocabulary(pieces))
     ends = start_score(pieces[3], "body") + end_score(pieces[2], "body")
     assert search.value([3, 2]) == ends + search.link(3, 2) - BACK_WITHOUT_PICTURE
+
+
+def test_hyphenated_running_text_is_no_title_candidate():
+    from layout.unscramble import Piece, splits_a_word, title_candidate
+
+    # the last lines of a column: full stops, no open clause, but a word split over two lines
+    tail = Piece(0, ("Gastspiel des Herrn Bai-", "son. — Bolingbroke.", "Herr Baison gab uns am",
+                     "29. Juli den Bolingbroke."))
+    assert splits_a_word(tail) and not title_candidate(tail)
+    title = Piece(0, ("Verfügung,", "betreffend die", "Ausübung", "konsularischer", "Befugnisse."))
+    assert not splits_a_word(title) and title_candidate(title)
+    assert not splits_a_word(Piece(0, ("Oesterreich-", "Ungarn.")))  # a compound's own hyphen
+
+
+# The same heading over two reports: typed a credit line for standing twice, as an
+# agency's name does, it is a headline because nothing stands over it.
+TWICE = """Bayern
+
+Reichsanzeiger, 1918
+
+Bayern. In der Nacht vom 10. zum 11. November sandte die Regierung des Volksstaats eine Note.
+
+Bayern
+
+Reichsanzeiger, 1881
+
+Bayern. München, 17. Mai. Die Abgeordnetenkammer stimmte heute den letzten Beschlüssen zu.
+"""
+
+
+def test_a_title_that_stands_twice_is_a_headline():
+    from layout.unscramble import Vocabulary, type_pieces
+
+    pieces = split_pieces(TWICE)
+    typed, kinds = type_pieces(pieces, Vocabulary(pieces))
+    assert typed[0] == typed[3] == "byline" and kinds[0] == kinds[3] == "headline"
+    result = unscramble(TWICE)
+    assert [a.pieces for a in result.articles] == [(0, 1, 2), (3, 4, 5)]
+    assert any("a title that stands twice on the page taken for a headline" in k.reasons for k in result.links)
+
+
+def test_credit_lines_go_in_the_order_of_the_texts_right_under_them():
+    from layout.unscramble import order_credits_by_text, piece_kind
+
+    pieces = split_pieces(TWO_CREDITS)
+    kinds = [piece_kind(p, False, False) for p in pieces]
+    crossed = {0: 2, 2: 5, 1: 3, 3: 4}  # the credit pasted first over the text pasted last
+    fixed, moved = order_credits_by_text(crossed, pieces, kinds)
+    assert fixed == {0: 3, 3: 5, 1: 2, 2: 4} and moved == {2, 3}
+    assert order_credits_by_text(fixed, pieces, kinds) == (fixed, set())
+
+
+def test_a_headline_fits_its_text_once_per_article():
+    from layout.unscramble import ChainSearch, Vocabulary, end_score, piece_kind, start_score
+
+    pieces = split_pieces(TWO_CREDITS)
+    kinds = [piece_kind(p, False, False) for p in pieces]
+    search = ChainSearch(pieces, kinds, Vocabulary(pieces))
+    ends = start_score(pieces[0], "headline") + end_score(pieces[4], "body")
+    fit = search.fit(0, (4,))
+    assert fit > 0  # "harbour", "strike" in the text
+    # a credit line between the headline and its text adds its links, not the fit again
+    assert search.value([0, 2, 4]) == ends + search.link(0, 2) + search.link(2, 4) + fit
+    assert search.value([0, 4]) == ends + search.link(0, 4) + fit
+
+
+# One credit line under two side-by-side headlines: the lead ends lower, so the credit
+# pasted right after them is the other headline's, and the lead heads its text directly.
+ONE_CREDIT = """Harbour Strike Ends
+
+Library Opens Late
+
+By Ann Lee
+
+The harbour strike ended on Monday when dockers accepted the offer of the harbour board.
+
+The library will stay open until ten each evening, the librarian said on Monday.
+"""
+
+
+def test_chain_search_moves_a_credit_line_to_another_group():
+    from layout.unscramble import ChainSearch, Vocabulary, piece_kind
+
+    pieces = split_pieces(ONE_CREDIT)
+    kinds = [piece_kind(p, False, False) for p in pieces]
+    # no exchange of tails can take the credit out of the middle of the first chain
+    better = ChainSearch(pieces, kinds, Vocabulary(pieces)).improve({0: 2, 2: 3, 1: 4})
+    assert better == {0: 3, 1: 2, 2: 4}
+
+
+def test_headlines_of_one_height_share_their_slots():
+    from layout.unscramble import follower_slots, piece_kind
+
+    paste = "Harbour Strike Ends\n\nLibrary\n\nMuseum\n\nBy Ann Lee\n\nBy Tom Fox\n\nBy Joe Bloggs\n"
+    pieces = split_pieces(paste)
+    kinds = [piece_kind(p, False, False) for p in pieces]
+    slots = follower_slots(pieces, kinds)
+    assert slots[1] == slots[2] == 3.5 and slots[0] == 5  # which of the two ends higher is not known
+    # a story set over more columns has a larger headline, which ends lower
+    assert follower_slots(pieces, kinds, {1: 3}) == {0: 5, 1: 4, 2: 3}
+
+
+def test_a_follower_later_than_expected_costs_less_than_an_earlier_one():
+    from layout.unscramble import _proximity
+
+    assert _proximity(0, 2, 2.0) == 2.5  # where expected
+    assert _proximity(0, 4, 2.0) > _proximity(0, 1, 2.0)  # two late beats one early
+    assert _proximity(3, 2) == -4.0  # never before the head
+
+
+def test_side_by_side_headlines_pay_for_an_unlikely_order_of_their_followers():
+    from layout.unscramble import ChainSearch, Vocabulary, head_order_pairs, piece_kind
+
+    paste = "Strike\n\nLibrary Opens Late\nIn Winter\n\nBy Ann Lee\n\nBy Tom Fox\n"
+    pieces = split_pieces(paste)
+    kinds = [piece_kind(p, False, False) for p in pieces]
+    # a lead of one line against a neighbour of two: the lead ends higher, its follower first
+    assert head_order_pairs(pieces, kinds, None) == {(0, 1): (True, 3.0)}
+    search = ChainSearch(pieces, kinds, Vocabulary(pieces))
+    assert search.disorder({0: 3, 1: 2}, {0: 3, 1: 2}) == 3.0
+    assert search.disorder({0: 2, 1: 3}, {0: 2, 1: 3}) == 0.0
+
+
+def test_a_headline_with_nothing_under_it_is_text():
+    from layout.unscramble import Vocabulary, type_pieces
+
+    paste = ("Harbour Strike Ends\n\nBy Ann Lee\n\nThe harbour strike ended on Monday.\n\n"
+             "To the People of the State\n\nPage 1\n")
+    pieces = split_pieces(paste)
+    typed, kinds = type_pieces(pieces, Vocabulary(pieces))
+    assert typed == ["headline", "byline", "body", "body", "furniture"]  # the column's last words
+
+
+def test_a_shorter_credit_pasted_first_stands_over_the_first_text():
+    from layout.unscramble import order_credits_by_text, piece_kind
+
+    paste = TWO_CREDITS.replace("By Tom Fox", "By Tom Fox and\nJoe Bloggs")
+    pieces = split_pieces(paste)
+    kinds = [piece_kind(p, False, False) for p in pieces]
+    fixed, _ = order_credits_by_text({0: 2, 2: 5, 1: 3, 3: 4}, pieces, kinds)
+    assert fixed == {0: 3, 3: 5, 1: 2, 2: 4}  # the taller credit pasted second ends lower still
+    tall_first = split_pieces(TWO_CREDITS.replace("By Ann Lee", "By Ann Lee and\nJoe Bloggs"))
+    kinds = [piece_kind(p, False, False) for p in tall_first]
+    crossed = {0: 2, 2: 5, 1: 3, 3: 4}
+    assert order_credits_by_text(crossed, tall_first, kinds)[0] == crossed  # may end lower: left alone
