@@ -41,6 +41,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -905,18 +906,7 @@ def order_identical_credits(succ: dict[int, int], pieces: list[Piece], kinds: li
     for k, p in enumerate(pieces):
         if kinds[k] in ("byline", "dateline"):
             groups.setdefault(p.text, []).append(k)
-    out, moved = dict(succ), set()
-    for members in groups.values():
-        changed, rounds = True, 0
-        while changed and len(members) > 1 and rounds < len(members) ** 2:  # a bubble sort
-            changed, rounds = False, rounds + 1
-            for c1 in members:
-                for c2 in members:
-                    if c1 < c2 and _should_swap(out, pieces, kinds, c1, c2):
-                        out = _swap_pieces(out, c1, c2)
-                        moved |= {c1, c2}
-                        changed = True
-    return out, moved
+    return _swap_until_settled(succ, pieces, kinds, groups.values(), _should_swap)
 
 
 def _should_swap(succ: dict[int, int], pieces: list[Piece], kinds: list[str], c1: int, c2: int) -> bool:
@@ -939,17 +929,29 @@ def order_credits_by_text(succ: dict[int, int], pieces: list[Piece], kinds: list
     text is left as the links have it.
     """
     credits = [k for k, kind in enumerate(kinds) if kind in ("byline", "dateline")]
+    return _swap_until_settled(succ, pieces, kinds, [credits], _crossed_credits)
+
+
+SwapTest = Callable[[dict[int, int], list[Piece], list[str], int, int], bool]
+
+
+def _swap_until_settled(
+    succ: dict[int, int], pieces: list[Piece], kinds: list[str], groups: Iterable[list[int]], test: SwapTest
+) -> tuple[dict[int, int], set[int]]:
+    """Within each group, swap pairs of pieces that ``test`` finds out of order until none
+    is (a bubble sort: n² rounds at most). Returns the new successors and the pieces moved."""
     out, moved = dict(succ), set()
-    for _ in range(len(credits) ** 2):
-        changed = False
-        for c1 in credits:
-            for c2 in credits:
-                if c1 < c2 and _crossed_credits(out, pieces, kinds, c1, c2):
-                    out = _swap_pieces(out, c1, c2)
-                    moved |= {c1, c2}
-                    changed = True
-        if not changed:
-            break
+    for members in groups:
+        for _ in range(len(members) ** 2):
+            changed = False
+            for c1 in members:
+                for c2 in members:
+                    if c1 < c2 and test(out, pieces, kinds, c1, c2):
+                        out = _swap_pieces(out, c1, c2)
+                        moved |= {c1, c2}
+                        changed = True
+            if not changed:
+                break
     return out, moved
 
 
