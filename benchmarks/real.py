@@ -6,7 +6,9 @@ that no order leaks from the file; the predicted line order is then lifted to re
 (a region ranks by the mean position of its lines) and compared with the annotated
 region order. Articles are scored as line grouping. A second part OCRs the NZZ images
 with Tesseract (Fraktur), maps the OCR lines to GT lines by box, and compares
-Tesseract's own order with pagestitch's order on those same OCR lines.
+Tesseract's own order with pagestitch's order on those same OCR lines. A third part
+pastes the text of the pages that have article ids and text (Luxembourg) block by block,
+as a copy-paste gives it, and scores the unscrambler's articles as line grouping.
 
 Lines without text in the GT (the NZZ article files) get a neutral filler of about
 the right length, so pagestitch works from geometry alone there.
@@ -20,7 +22,7 @@ import re
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from statistics import mean
+from statistics import mean, median
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 from xml.etree.ElementTree import Element
 
@@ -370,6 +372,69 @@ def _gray(path: Path) -> Any:
         return np.asarray(im.convert("L"))
 
 
+# ------------------------------------------------------------------ pasted
+
+
+def pasted_blocks(rp: RealPage) -> list[list[RealLine]]:
+    """The page's text regions as a copy-paste gives them, one piece each: by top edge,
+    then left edge, as the generated pages' paste (benchmarks/TRUTH.md). Tops within
+    half a line height of each other are one row: scanned columns never start level."""
+    by_region: dict[str, list[RealLine]] = {}
+    for ln in rp.lines:
+        if ln.text.strip():
+            by_region.setdefault(ln.region, []).append(ln)
+    if not by_region:
+        return []
+    half = 0.5 * median(ln.bbox[3] - ln.bbox[1] for lines in by_region.values() for ln in lines)
+    tops = sorted(min(ln.bbox[1] for ln in lines) for lines in by_region.values())
+    row_top: dict[float, float] = {}
+    for t in tops:
+        row_top[t] = t if not row_top or t - max(row_top.values()) > half else max(row_top.values())
+    def key(lines: list[RealLine]) -> tuple[float, float]:
+        return row_top[min(ln.bbox[1] for ln in lines)], min(ln.bbox[0] for ln in lines)
+    return sorted(by_region.values(), key=key)
+
+
+def paste_truth(rp: RealPage, blocks: list[list[RealLine]]) -> PageTruth:
+    """Grouping truth only: the real pages with article ids (Luxembourg) give no reading
+    order of their blocks, so no links or article texts are scored."""
+    return PageTruth(order=[], line_segment={}, links=frozenset(), article_texts=[],
+                     line_article={ln.id: ln.article for b in blocks for ln in b if ln.article})
+
+
+def run_paste_real(ctx: Context, track: Track, rp: RealPage) -> None:
+    """The unscrambler on a real page's text pasted block by block: are the articles' lines
+    kept together (pair F1 of lines to articles)?"""
+    from benchmarks.run import _field, _timed
+
+    blocks = pasted_blocks(rp)
+    if not any(ln.article for b in blocks for ln in b):
+        return
+    text = "\n\n".join("\n".join(ln.text for ln in b) for b in blocks) + "\n"
+    truth = paste_truth(rp, blocks)
+    ids = [[ln.id for ln in b] for b in blocks]
+    everything: list[str | None] = [lid for b in ids for lid in b]
+    track.add("paste-as-is", rp.id, _grouping_only(score_prediction(
+        truth, Prediction(order=everything, texts=[], link_sequences=[everything], articles=[everything],
+                          timings={"total": 0.0}))))
+    try:
+        result, seconds = _timed(lambda: ctx.pipeline.unscramble(text))
+    except Exception as exc:
+        ctx.fail(f"real-paste/{rp.dataset}", rp.id, "pagestitch", exc)
+        return
+    arts: list[list[str | None]] = [[lid for p in _field(a, "pieces", []) for lid in ids[int(p)]]
+                                    for a in _field(result, "articles", []) or []]
+    pred = Prediction(order=[x for a in arts for x in a], texts=[], link_sequences=arts, articles=arts,
+                      timings={"total": seconds})
+    track.add("pagestitch", rp.id, _grouping_only(score_prediction(truth, pred)))
+
+
+def _grouping_only(scores: dict[str, Any]) -> dict[str, Any]:
+    for key in ("line_hit", "line_total", "line_recall", "bleu4", "ard", "tau"):
+        scores.pop(key, None)  # no annotated order: only grouping is meaningful
+    return scores
+
+
 def run_real(ctx: Context, quick: bool, tesseract: bool, root: Path = REAL_DIR) -> dict[str, Track]:
     from benchmarks.run import Track
 
@@ -382,6 +447,9 @@ def run_real(ctx: Context, quick: bool, tesseract: bool, root: Path = REAL_DIR) 
         track = tracks.setdefault(f"real/{name}", Track())
         for rp in pages:
             run_gt_page(ctx, track, rp)
+        for rp in pages:
+            if any(ln.article and ln.text.strip() for ln in rp.lines):
+                run_paste_real(ctx, tracks.setdefault(f"real-paste/{name}", Track()), rp)
     if not tesseract:
         ctx.notes.append("real/nzz-ocr skipped: tesseract is not available")
         return tracks

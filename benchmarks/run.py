@@ -3,9 +3,10 @@
     python -m benchmarks.run [--quick] [--set generated|real|all] [--out DIR] [--data DIR]
 
 Tracks: ``pdf`` (born-digital pages), ``scan`` (OCR of the raster pages), ``paste``
-(the unscrambler on pasted text) and ``real/<dataset>`` (annotated real pages, see
-real.py). pagestitch is judged from outside only, through ``layout.api``; tests swap
-in a fake pipeline with the same three calls.
+(the unscrambler on pasted text), ``real/<dataset>`` (annotated real pages) and
+``real-paste/<dataset>`` (the unscrambler on their text, pasted; see real.py).
+pagestitch is judged from outside only, through ``layout.api``; tests swap in a fake
+pipeline with the same three calls.
 """
 
 from __future__ import annotations

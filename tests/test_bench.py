@@ -156,3 +156,36 @@ def test_identical_paste_pieces_wrapped_differently_still_pair_in_paste_order() 
     wrapped = ["Staff,\n1914" if s.id == a.id else "Staff, 1914" if s.id == b.id else s.text for s in segs]
     for pieces in (wrapped, [wrapped[1], wrapped[0], *wrapped[2:]]):
         assert piece_segments(patched, pieces)[:2] == [a.id, b.id]
+
+
+def _real_line(lid: str, text: str, x: float, y: float, region: str, article: str | None) -> Any:
+    from benchmarks.real import RealLine
+
+    return RealLine(lid, text, (x, y, x + 100, y + 10), region, article)
+
+
+def test_real_paste_takes_blocks_by_row_then_left_and_scores_grouping() -> None:
+    """
+        a1  b1      two columns whose tops differ by less than half a line are one row,
+        a2  b2      so the paste gives a1, b1 (left first), then a2, b2
+    """
+    from benchmarks.real import RealPage, pasted_blocks, run_paste_real
+    from benchmarks.run import Context, Track
+
+    lines = [_real_line("l1", "Erste Zeile", 0, 3, "a1", "A"), _real_line("l2", "geht weiter", 0, 14, "a1", "A"),
+             _real_line("l3", "Andere Sache", 200, 0, "b1", "B"), _real_line("l4", "", 200, 11, "b1", "B"),
+             _real_line("l5", "noch A", 0, 100, "a2", "A"), _real_line("l6", "noch B", 200, 100, "b2", "B")]
+    rp = RealPage("lux", "p1", 400, 200, lines)
+    assert [[ln.id for ln in b] for b in pasted_blocks(rp)] == [["l1", "l2"], ["l3"], ["l5"], ["l6"]]
+
+    class Perfect:
+        def unscramble(self, text: str) -> Any:
+            assert text.split("\n\n")[1] == "Andere Sache"  # the blank line is not pasted
+            return {"articles": [{"pieces": [0, 2]}, {"pieces": [1, 3]}]}
+
+    ctx, track = Context(Perfect(), "none", None, 0), Track()  # type: ignore[arg-type]
+    run_paste_real(ctx, track, rp)
+    got = track.to_json()
+    assert got["pagestitch"]["pages"]["p1"]["pair_f1"] == 1.0
+    assert got["paste-as-is"]["pages"]["p1"]["pair_f1"] < 1.0
+    assert "tau" not in got["pagestitch"]["pages"]["p1"]  # no annotated order to score
