@@ -8,7 +8,8 @@ region order. Articles are scored as line grouping. A second part OCRs the NZZ i
 with Tesseract (Fraktur), maps the OCR lines to GT lines by box, and compares
 Tesseract's own order with pagestitch's order on those same OCR lines. A third part
 pastes the text of the pages that have article ids and text (Luxembourg) block by block,
-as a copy-paste gives it, and scores the unscrambler's articles as line grouping.
+as a copy-paste gives it, and scores the unscrambler's articles as line grouping and
+as links between blocks (the METS gives each article's blocks in order).
 
 Lines without text in the GT (the NZZ article files) get a neutral filler of about
 the right length, so pagestitch works from geometry alone there.
@@ -71,6 +72,9 @@ class RealPage:
     # than reading order, so the region order is scored without them (and with them,
     # as region_tau_all).
     table_regions: frozenset[str] = frozenset()
+    # Regions in the order the articles read them (METS: title, then paragraphs by
+    # ORDER), where the truth gives articles but no page reading order (Luxembourg).
+    article_order: list[str] = field(default_factory=list)
 
     def ordered_lines(self) -> list[str]:
         """Line ids of the annotated regions, in region order then line order."""
@@ -160,7 +164,8 @@ def _unique(lines: list[RealLine]) -> list[RealLine]:
 
 
 def _mets_articles(mets: Path) -> tuple[dict[tuple[str, str], str], dict[str, Path]]:
-    """(ALTO file id, TextBlock id) -> article div id, and ALTO file id -> path."""
+    """(ALTO file id, TextBlock id) -> article div id, in the METS's order (each article's
+    title, then its paragraphs by ORDER), and ALTO file id -> path."""
     root = SafeET.parse(str(mets)).getroot()
     files = {}
     for f in root.iterfind(".//{*}file"):
@@ -199,7 +204,9 @@ def _alto_page(path: Path, file_id: str, block_article: dict[tuple[str, str], st
             lines.append(RealLine(tl.get("ID", ""), text, (x, y, x + w, y + h), bid, block_article.get((file_id, bid))))
     width = float(page.get("WIDTH", 0)) if page is not None else 0.0
     height = float(page.get("HEIGHT", 0)) if page is not None else 0.0
-    return RealPage("luxzeit1858", path.stem, width, height, _unique(lines), source=path)
+    # the METS areas come in each article's reading order (kept by the dict's insertion)
+    order = [bid for fid, bid in block_article if fid == file_id]
+    return RealPage("luxzeit1858", path.stem, width, height, _unique(lines), source=path, article_order=order)
 
 
 def load_luxembourg(folder: Path) -> list[RealPage]:
@@ -396,10 +403,14 @@ def pasted_blocks(rp: RealPage) -> list[list[RealLine]]:
 
 
 def paste_truth(rp: RealPage, blocks: list[list[RealLine]]) -> PageTruth:
-    """Grouping truth only: the real pages with article ids (Luxembourg) give no reading
-    order of their blocks, so no links or article texts are scored."""
-    return PageTruth(order=[], line_segment={}, links=frozenset(), article_texts=[],
-                     line_article={ln.id: ln.article for b in blocks for ln in b if ln.article})
+    """Grouping, and the links between the blocks of each article in the order the truth
+    reads them (``article_order``). No page order, and no article texts: the truth has
+    no joined text to hold them to."""
+    article = {ln.region: ln.article for b in blocks for ln in b if ln.article}
+    seq = [r for r in rp.article_order if r in article]
+    links = frozenset((a, b) for a, b in zip(seq, seq[1:]) if article[a] == article[b])
+    return PageTruth(order=[], line_segment={ln.id: ln.region for b in blocks for ln in b if ln.article}, links=links,
+                     article_texts=[], line_article={ln.id: ln.article for b in blocks for ln in b if ln.article})
 
 
 def run_paste_real(ctx: Context, track: Track, rp: RealPage) -> None:

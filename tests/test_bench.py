@@ -175,7 +175,7 @@ def test_real_paste_takes_blocks_by_row_then_left_and_scores_grouping() -> None:
     lines = [_real_line("l1", "Erste Zeile", 0, 3, "a1", "A"), _real_line("l2", "geht weiter", 0, 14, "a1", "A"),
              _real_line("l3", "Andere Sache", 200, 0, "b1", "B"), _real_line("l4", "", 200, 11, "b1", "B"),
              _real_line("l5", "noch A", 0, 100, "a2", "A"), _real_line("l6", "noch B", 200, 100, "b2", "B")]
-    rp = RealPage("lux", "p1", 400, 200, lines)
+    rp = RealPage("lux", "p1", 400, 200, lines, article_order=["a1", "a2", "b1", "b2"])
     assert [[ln.id for ln in b] for b in pasted_blocks(rp)] == [["l1", "l2"], ["l3"], ["l5"], ["l6"]]
 
     class Perfect:
@@ -187,5 +187,7 @@ def test_real_paste_takes_blocks_by_row_then_left_and_scores_grouping() -> None:
     run_paste_real(ctx, track, rp)
     got = track.to_json()
     assert got["pagestitch"]["pages"]["p1"]["pair_f1"] == 1.0
+    assert got["pagestitch"]["pages"]["p1"]["link_f1"] == 1.0  # a1 -> a2 and b1 -> b2
+    assert got["paste-as-is"]["pages"]["p1"]["link_f1"] == 0.0  # a1 -> b1 -> a2 -> b2
     assert got["paste-as-is"]["pages"]["p1"]["pair_f1"] < 1.0
     assert "tau" not in got["pagestitch"]["pages"]["p1"]  # no annotated order to score
