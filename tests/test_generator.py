@@ -8,7 +8,10 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from benchmarks.generator import PageSpec, generate_issue, generate_page
+import hashlib
+
+from benchmarks.generator import PageSpec, generate_issue, generate_page, generate_set
+from benchmarks.generator.flow import dateline, trim, zh_day
 from benchmarks.generator.truthfile import article_from_segments, paste_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,6 +29,13 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     paths = [generate_page(s, out) for s in specs]
     paths += generate_issue([PageSpec("zh-i1", "zh", False, 4, 105, issue="iss", page_in_issue=1, issue_pages=2),
                              PageSpec("zh-i2", "zh", False, 4, 106, issue="iss", page_in_issue=2, issue_pages=2)], out)
+    flow = [PageSpec("de-f-t", "de", False, 3, 201, "clean", layout="flow"),
+            PageSpec("en-f-t", "en", False, 6, 205, "light", layout="flow")]
+    paths += [generate_page(s, out, scan=False) for s in flow]
+    paths += generate_issue([PageSpec("zh-fi1", "zh", False, 4, 301, issue="isf", page_in_issue=1, issue_pages=2,
+                                      layout="flow"),
+                             PageSpec("zh-fi2", "zh", False, 3, 302, issue="isf", page_in_issue=2, issue_pages=2,
+                                      layout="flow")], out, scan=False)
     return {p.name.split(".")[0]: {"truth": json.loads(p.read_text()), "dir": out} for p in paths}
 
 
@@ -44,7 +54,7 @@ def _pdf_text(page: pdfplumber.page.Page, bbox: list[float], vertical: bool) -> 
     return "".join(c["text"] for c in chars).replace(" ", "")
 
 
-@pytest.mark.parametrize("name", ["zh-h-t", "en-h-t", "zh-v-t", "de-h-t"])
+@pytest.mark.parametrize("name", ["zh-h-t", "en-h-t", "zh-v-t", "de-h-t", "de-f-t", "zh-fi1"])
 def test_pdf_text_layer_matches_truth_lines(pages: dict[str, dict], name: str) -> None:
     truth, folder = pages[name]["truth"], pages[name]["dir"]
     vertical = truth["direction"] == "vertical"
@@ -55,7 +65,8 @@ def test_pdf_text_layer_matches_truth_lines(pages: dict[str, dict], name: str) -
             assert _pdf_text(page, line["bbox"], vertical) == line["text"].replace(" ", ""), line
 
 
-@pytest.mark.parametrize("name", ["zh-h-t", "en-h-t", "zh-v-t", "de-h-t", "zh-i1", "zh-i2"])
+@pytest.mark.parametrize("name", ["zh-h-t", "en-h-t", "zh-v-t", "de-h-t", "zh-i1", "zh-i2",
+                                  "de-f-t", "en-f-t", "zh-fi1", "zh-fi2"])
 def test_truth_is_consistent(pages: dict[str, dict], name: str) -> None:
     truth = pages[name]["truth"]
     check_truth(truth)
@@ -81,6 +92,76 @@ def test_issue_jump(pages: dict[str, dict]) -> None:
     back = [j for j in p2["jumps"] if "from_page" in j]
     assert out and out[0]["text"] == "下转第2版" and back and back[0]["text"] == "上接第1版"
     assert p1["issue"] == p2["issue"] == "iss"
+
+
+# sha256 of the truth files of generate_set(DIR, 3, 8707, scan=False), computed on main
+# before flow pages existed (4f2f76f): module pages must not change.
+MODULES_8707 = "760f4575afd683d8f202601bf8b0179ba9b944fe2d8eb8a6269e4e60c4a88b28"
+
+
+def test_module_pages_unchanged_by_flow(tmp_path: Path) -> None:
+    paths = generate_set(tmp_path, 3, 8707, scan=False, flow_rate=0.0)
+    assert hashlib.sha256(b"".join(p.read_bytes() for p in paths)).hexdigest() == MODULES_8707
+
+
+def _flow_columns(truth: dict) -> list[tuple[float, float]]:
+    """Column spans of a flow page, from its body lines (all columns are equal)."""
+    spans = sorted({(round(ln["bbox"][0]), round(ln["bbox"][2])) for ln in truth["lines"] if ln["role"] == "body"})
+    left = sorted({x0 for x0, _ in spans})
+    cols: list[tuple[float, float]] = []
+    for x0 in left:
+        if not cols or x0 > cols[-1][1]:
+            cols.append((x0, max(x1 for a, x1 in spans if a == x0)))
+    return cols
+
+
+@pytest.mark.parametrize("name", ["de-f-t", "en-f-t", "zh-fi1", "zh-fi2"])
+def test_flow_pages_pour_down_columns(pages: dict[str, dict], name: str) -> None:
+    """
+    Articles run down a column and on at the top of the next one:
+
+        | a0 head | a1 ...  |   a1's second piece (top right) sits above its head (bottom
+        | a0 ...  | a2 head |   left), so a paste by top edge gives it first: a backward link.
+        | a1 head | a2 ...  |
+        | a1 ...  |         |
+    """
+    truth = pages[name]["truth"]
+    assert truth["layout"] == "flow" and truth["direction"] == "horizontal"
+    segs = {s["id"]: s for s in truth["segments"]}
+    # One body segment per article per column: its lines share one left edge (or the run-in's).
+    for s in segs.values():
+        if s["role"] == "body":
+            assert s["bbox"][2] - s["bbox"][0] < truth["pdf"]["width"] / truth["columns"]
+    pasted = sorted(segs.values(), key=lambda s: (s["bbox"][1], s["bbox"][0]))
+    rank = {s["id"]: n for n, s in enumerate(pasted)}
+    backward = [ln for ln in truth["links"] if rank[ln["target"]] < rank[ln["source"]]]
+    assert backward, "no article continues at a column top above its head"
+    # Reading order is pour order: article by article, each article's lines in a row.
+    arts = [ln["article"] for ln in truth["lines"] if ln["article"]]
+    assert [a for n, a in enumerate(arts) if n == 0 or arts[n - 1] != a] == [a["id"] for a in truth["articles"]]
+
+
+def test_flow_issue_jumps(pages: dict[str, dict]) -> None:
+    p1, p2 = pages["zh-fi1"]["truth"], pages["zh-fi2"]["truth"]
+    assert [j["to_page"] for j in p1["jumps"]] == [2]
+    assert [j["from_id"] for j in p2["jumps"]] == ["zh-fi1"]
+
+
+def test_trim_ends_at_a_sentence() -> None:
+    paras = ["First word. Second sentence. Third sentence here.", "Seventh eighth."]
+    assert trim(paras, 100) == paras
+    assert trim(paras, 30) == ["First word. Second sentence."]
+    assert trim(paras, 2) == ["First word."]  # at least one sentence
+    assert trim(paras, 55) == paras[:1]
+
+
+def test_dateline_forms() -> None:
+    import random
+
+    assert [zh_day(n) for n in (3, 10, 12, 20, 31)] == ["三", "十", "十二", "二十", "三十一"]
+    de = dateline("de", random.Random(1))
+    assert de.endswith(".") and ", " in de and de.split(", ")[1].split(".")[0].isdigit()
+    assert dateline("zh", random.Random(1)).endswith("日电）")
 
 
 def check_truth(truth: dict) -> None:

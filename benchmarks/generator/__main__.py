@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--issue-rate", type=float, default=0.15, help="share of two-page issues with a jump")
     ap.add_argument("--max-px", type=int, default=2200, help="longest side of a scan in pixels")
     ap.add_argument("--no-scan", action="store_true", help="PDF, truth and paste text only")
+    ap.add_argument("--flow-rate", type=float, default=0.0,
+                    help="share of pages set in continuous flow (articles poured down equal columns)")
     ap.add_argument("--corpus", default=None, help="corpus folder (default ../shared/corpus)")
     args = ap.parse_args(argv)
     langs = [x.strip() for x in args.langs.split(",") if x.strip()]
@@ -26,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown language(s): {bad or args.langs}")
     t0 = time.perf_counter()
     paths = generate_set(args.out, args.pages, args.seed, langs, args.issue_rate, not args.no_scan,
-                         args.max_px, args.corpus)
+                         args.max_px, args.corpus, args.flow_rate)
     dt = time.perf_counter() - t0
     print(f"{len(paths)} pages in {args.out} ({dt:.1f} s, {dt / max(1, len(paths)):.2f} s/page)")
     return 0

@@ -50,6 +50,7 @@ class PageSpec:
     skew_deg: float | None = None
     image_format: str = "jpg"
     quality: int | None = None  # JPEG quality; default depends on the degradation level
+    layout: str = "modules"  # "modules" (rectangular articles) or "flow" (continuous flow, flow.py)
 
 
 @dataclass
@@ -593,4 +594,8 @@ def cjk_midword(text: str, at: int) -> bool:
 
 
 def compose(spec: PageSpec, carry: Carry | None = None) -> Layout:
+    if spec.layout == "flow":
+        from benchmarks.generator.flow import compose_flow  # flow.py builds on this module
+
+        return compose_flow(spec, carry)
     return Composer(spec, carry).compose()

@@ -76,17 +76,23 @@ def generate_issue(specs: Sequence[PageSpec], out_dir: str | Path, scan: bool = 
 
 def generate_set(out_dir: str | Path, pages: int, seed: int = 0, langs: Sequence[str] = ("zh", "en", "de"),
                  issue_rate: float = 0.15, scan: bool = True, max_px: int = 2200,
-                 corpus: str | None = None) -> list[Path]:
-    """`pages` pages drawn from the seed; some consecutive pairs form two-page issues with a jump."""
+                 corpus: str | None = None, flow_rate: float = 0.0) -> list[Path]:
+    """`pages` pages drawn from the seed; some consecutive pairs form two-page issues with a jump.
+    A share `flow_rate` of them (both pages of an issue alike) is set in continuous flow."""
     rng = random.Random(seed)
+    # Flow draws come from their own stream, so flow_rate=0 leaves every page as it was.
+    flow_rng = random.Random(seed * 1_000_003 + 17)
     paths: list[Path] = []
     while len(paths) < pages:
         index = len(paths)
         page_seed = rng.randrange(2**31)
-        spec = spec_for(page_seed, index, langs=langs, max_px=max_px, corpus=corpus)
+        flow = flow_rate > 0 and flow_rng.random() < flow_rate
+        kw = flow_overrides(flow_rng) if flow else {}
+        spec = spec_for(page_seed, index, langs=langs, max_px=max_px, corpus=corpus, **kw)
         if pages - index >= 2 and rng.random() < issue_rate:
-            second = spec_for(rng.randrange(2**31), index + 1, lang=spec.lang, vertical=spec.vertical,
-                              max_px=max_px, corpus=corpus)
+            kw = flow_overrides(flow_rng) if flow else {}
+            second = spec_for(rng.randrange(2**31), index + 1, lang=spec.lang,
+                              **{"vertical": spec.vertical, **kw}, max_px=max_px, corpus=corpus)
             issue = f"iss-{index:03d}"
             for n, s in enumerate((spec, second), start=1):
                 s.issue, s.page_in_issue, s.issue_pages = issue, n, 2
@@ -94,3 +100,8 @@ def generate_set(out_dir: str | Path, pages: int, seed: int = 0, langs: Sequence
         else:
             paths.append(generate_page(spec, out_dir, scan=scan))
     return paths
+
+
+def flow_overrides(rng: random.Random) -> dict[str, object]:
+    """A flow page: horizontal (vertical pages stay in modules), 2-6 equal columns."""
+    return {"layout": "flow", "vertical": False, "columns": rng.randint(2, 6)}

@@ -73,7 +73,9 @@ def _line_order(layout: Layout) -> list[Any]:
     boxes = [_union([ln.box for k in layout.arts[i].segs for ln in layout.segs[k].lines]) for i in arts]
     rules = [r for r in layout.rules if (r[2] - r[0]) > (r[3] - r[1])]  # rules across the columns
     ordered = [ln for ln in layout.lines if layout.segs[ln.seg].role == "header"]
-    for k in article_order(boxes, rules):
+    # A flow page is read in the order its articles were poured; their boxes overlap.
+    order = range(len(arts)) if layout.spec.layout == "flow" else article_order(boxes, rules)
+    for k in order:
         for seg in layout.arts[arts[k]].segs:
             ordered.extend(layout.segs[seg].lines)
     seen = {id(ln) for ln in ordered}
@@ -108,12 +110,14 @@ def build(layout: Layout, scan: dict | None, prev_id: str | None = None) -> dict
             links.append({"source": sid[a], "target": sid[b], **_join(layout.segs[a], layout.segs[b], cjk)})
         if art.jump:
             jumps.append(_jump(art.jump, aid[ai], sid, prev_id))
-    return {"schema": SCHEMA, "id": spec.id, "lang": spec.lang,
-            "direction": "vertical" if spec.vertical else "horizontal",
-            "issue": spec.issue, "page_in_issue": spec.page_in_issue,
-            "pdf": {"width": round(layout.width, 2), "height": round(layout.height, 2)},
-            "scan": scan, "columns": spec.columns, "seed": spec.seed,
-            "lines": lines, "segments": segments, "articles": articles, "links": links, "jumps": jumps}
+    out = {"schema": SCHEMA, "id": spec.id, "lang": spec.lang,
+           "direction": "vertical" if spec.vertical else "horizontal",
+           "issue": spec.issue, "page_in_issue": spec.page_in_issue,
+           "pdf": {"width": round(layout.width, 2), "height": round(layout.height, 2)},
+           "scan": scan, "columns": spec.columns, "seed": spec.seed}
+    if spec.layout != "modules":  # only then: module pages stay byte for byte as they were
+        out["layout"] = spec.layout
+    return {**out, "lines": lines, "segments": segments, "articles": articles, "links": links, "jumps": jumps}
 
 
 def _art(layout: Layout, seg: int, aid: dict[int, str]) -> str | None:
