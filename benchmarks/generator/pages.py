@@ -23,7 +23,8 @@ def spec_for(seed: int, index: int = 0, lang: str | None = None, langs: Sequence
     vertical = bool(overrides.pop("vertical", vertical)) and lang == "zh"  # only Chinese is set vertically
     columns = rng.randint(3, 6) if vertical else rng.randint(3, 8)
     level = rng.choice(LEVELS)
-    page_id = f"{lang}-{'v' if vertical else 'h'}-{index:03d}"
+    kind = "v" if vertical else ("f" if overrides.get("layout") == "flow" else "h")  # f: continuous flow
+    page_id = f"{lang}-{kind}-{index:03d}"
     spec = PageSpec(id=page_id, lang=lang, vertical=vertical, columns=columns, seed=seed, degradation=level)
     for key, value in overrides.items():
         setattr(spec, key, value)
