@@ -104,15 +104,11 @@ def test_module_pages_unchanged_by_flow(tmp_path: Path) -> None:
     assert hashlib.sha256(b"".join(p.read_bytes() for p in paths)).hexdigest() == MODULES_8707
 
 
-def _flow_columns(truth: dict) -> list[tuple[float, float]]:
-    """Column spans of a flow page, from its body lines (all columns are equal)."""
-    spans = sorted({(round(ln["bbox"][0]), round(ln["bbox"][2])) for ln in truth["lines"] if ln["role"] == "body"})
-    left = sorted({x0 for x0, _ in spans})
-    cols: list[tuple[float, float]] = []
-    for x0 in left:
-        if not cols or x0 > cols[-1][1]:
-            cols.append((x0, max(x1 for a, x1 in spans if a == x0)))
-    return cols
+def test_flow_rate_sets_flow_pages(tmp_path: Path) -> None:
+    (path,) = generate_set(tmp_path, 1, 8707, scan=False, flow_rate=1.0)
+    truth = json.loads(path.read_text())
+    assert truth["layout"] == "flow" and "-f-" in truth["id"] and 2 <= truth["columns"] <= 6
+    check_truth(truth)
 
 
 @pytest.mark.parametrize("name", ["de-f-t", "en-f-t", "zh-fi1", "zh-fi2"])

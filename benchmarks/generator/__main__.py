@@ -1,4 +1,4 @@
-"""CLI: python -m benchmarks.generator --out DIR --pages N --seed S [--langs zh,en,de]."""
+"""CLI: python -m benchmarks.generator --out DIR --pages N --seed S [--langs zh,en,de] [--flow-rate R]."""
 
 from __future__ import annotations
 
