@@ -10,7 +10,7 @@ import re
 
 from layout import continuity as c
 from layout import geometry as g
-from layout.blocks import INDENT, is_centred, set_apart
+from layout.blocks import INDENT, PRECISE_SIZE_RATIO, is_centred, set_apart
 from layout.frame import Frame
 from layout.model import Box, Page
 
@@ -40,7 +40,7 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
     n_lines = [len(grp) for grp in groups]
     limits = PRECISE if frame.precise else MEASURED
     roles = [_role(t, s / body, n, limits) for t, s, n in zip(text, sizes, n_lines)]
-    roles = [_heavy_role(r, grp, frame, sz / body >= limits[0], frame.precise and sz / body >= limits[1])
+    roles = [_heavy_role(r, grp, frame, sz / body >= limits[0], frame.precise and _own_size(sz, body))
              for r, grp, sz in zip(roles, groups, sizes)]
     roles = _centred_heads(roles, boxes, n_lines, body)
     if not frame.precise:
@@ -126,16 +126,23 @@ def _heavy_role(role: str, grp: list[int], frame: Frame, headline_size: bool, la
     (refine_in_order: after text it is a small headline, under a headline a sub-head).
     A long head in a narrow column runs to many lines: in headline type and bold it is
     still a headline, where regular type that long would be text. Where sizes are the
-    fonts' own (``larger``: exactly a step above the text), bold type larger than the
-    text is a head's however many lines a narrow column wraps it to (a title of two
-    hundred letters runs to a dozen lines or more): running text is set in the text's
-    size."""
+    fonts' own (``larger``: a size of its own, not the text's), bold type in a size other
+    than the text's is a head's however many lines a narrow column wraps it to (a title
+    of two hundred letters runs to a dozen lines or more, and one whose longest word is
+    wider than the column is set smaller, even smaller than the text, to fit): running
+    text is set in the text's size."""
     heavy = [frame.is_bold(i) for i in grp]
     if role not in ("body", "caption") or not heavy or not all(heavy):
         return role
     if (headline_size and len(grp) <= 2 * HEADLINE_LINES) or larger:
         return "headline"
     return "subheadline" if len(grp) <= HEAVY_LINES else role
+
+
+def _own_size(size: float, body: float) -> bool:
+    """An exact font size a step apart from the text's, larger or smaller (sizes that
+    differ by less stay in one block, see layout.blocks.PRECISE_SIZE_RATIO)."""
+    return max(size, body) > PRECISE_SIZE_RATIO * min(size, body)
 
 
 FLOW_GAP = 0.5  # white space between lines of running text, in text sizes, at most

@@ -308,6 +308,29 @@ def test_a_long_head_a_step_larger_in_a_narrow_column_is_a_headline():
     assert [b.role for b in result.blocks if "h0" in b.line_ids] == ["headline"]
 
 
+def _pdf_story(head: list[Line], top: float, lines: int = 24) -> list[Line]:
+    """A head (exact font sizes, as a PDF gives them) over regular text 20 pt high."""
+    return head + [Line(f"b{r}", f"text of the story on {r} goes on", (0, top + r * 22, 200, top + 20 + r * 22),
+                        height=20.0, bold=False) for r in range(lines)]
+
+
+@pytest.mark.parametrize("size", [15.0, 21.0])
+def test_a_long_bold_head_in_a_size_of_its_own_is_a_headline_in_a_pdf(size):
+    # A title whose longest word is wider than a narrow column is set smaller to fit,
+    # even smaller than the text: eleven bold lines in a size of their own are a head,
+    # whichever side of the text's size (PDF sizes are the fonts' own).
+    head = [Line(f"h{r}", f"Head word {r} here", (0, r * size * 1.2, 200, size + r * size * 1.2), height=size,
+                 bold=True) for r in range(11)]
+    story = _pdf_story(head, 11 * size * 1.2 + 8)
+    result = reconstruct(Page(width=200, height=900, lines=tuple(story), provenance=Provenance(engine="pdf")))
+    assert [b.role for b in result.blocks if "h0" in b.line_ids] == ["headline"]
+    # Bold in the text's own size, that long, is a bold paragraph of the text.
+    same = [replace(ln, height=20.0) for ln in head]
+    result = reconstruct(Page(width=200, height=900, lines=tuple(_pdf_story(same, 11 * 24 + 8)),
+                              provenance=Provenance(engine="pdf")))
+    assert [b.role for b in result.blocks if "h0" in b.line_ids] == ["body"]
+
+
 def test_a_cjk_paragraphs_last_line_with_its_stop_is_no_headline():
     body = [Line(f"b{r}", "即如这一回女子师范大学的风潮" + str(r), (0, r * 22, 300, 20 + r * 22), height=20.0)
             for r in range(6)]
