@@ -18,7 +18,7 @@ from layout.columns import cluster_columns
 from layout.frame import Frame, build_frame, measured_weights
 from layout.model import Block, Box, Column, Link, Page, Provenance
 from layout.order import ORDERINGS, tier_cuts
-from layout.roles import assign_roles, refine_in_order, split_leads
+from layout.roles import assign_roles, lead_spacing, refine_in_order, split_leads
 from layout.separators import find_separators, merge_separators
 from layout.stitch import stitch_article
 
@@ -76,7 +76,8 @@ def reconstruct(page: Page, image: Any = None, **options: Any) -> Page:
     order = _order(frame_boxes, roles, frame, opts)
     sizes = [g.median_or((frame.sizes[i] for i in grp), frame.size) for grp in groups]
     texts = [" ".join(page.lines[i].text for i in grp) for grp in groups]
-    refined = refine_in_order(order, roles, frame_boxes, [len(grp) for grp in groups], sizes, texts)
+    refined = refine_in_order(order, roles, frame_boxes, [len(grp) for grp in groups], sizes, texts,
+                              lead_spacing(groups, frame, roles))
     if refined != roles:
         roles, order = refined, _order(frame_boxes, refined, frame, opts)
     tiers = _tier_breaks(order, frame_boxes, roles, frame)

@@ -10,7 +10,7 @@ import re
 
 from layout import continuity as c
 from layout import geometry as g
-from layout.blocks import INDENT, PRECISE_SIZE_RATIO, is_centred, set_apart
+from layout.blocks import INDENT, LEAD_LINES, LEAD_PITCH, PRECISE_SIZE_RATIO, is_centred, set_apart
 from layout.frame import Frame
 from layout.model import Box, Page
 
@@ -407,13 +407,46 @@ def _beside_or_over(b: Box, m: Box) -> bool:
     return g.y_overlap_ratio(b, m) > 0.5 or over
 
 
+def lead_spacing(groups: list[list[int]], frame: Frame, roles: list[str]) -> dict[int, float]:
+    """Per block with running text set right under it in its column: how far the
+    middle of its last line stands above the middle of that text's first line, in the
+    text's own line pitches (1.0: set solid at the text's pitch, a line of it). Blocks
+    with no text under them, or none measurable, are left out."""
+    first = {grp[0]: k for k, grp in enumerate(groups) if roles[k] == "body"}
+    # A one-line paragraph has no pitch of its own: the text's, over the page, stands in.
+    typical = g.median_or((p for k in first.values() if (p := _pitch(groups[k], frame))), 0.0)
+    out: dict[int, float] = {}
+    for k, grp in enumerate(groups):
+        last = frame.boxes[grp[-1]]
+        under = [j for j in first if j not in grp and -0.5 * frame.size <= frame.boxes[j][1] - last[3] <= 3 * frame.size
+                 and g.x_overlap_ratio(frame.boxes[j], last) >= 0.5]
+        if not under:
+            continue
+        below = groups[first[min(under, key=lambda j: frame.boxes[j][1])]]
+        pitch = _pitch(below, frame) or _pitch(grp, frame) or typical
+        if pitch:
+            out[k] = (g.center(frame.boxes[below[0]])[1] - g.center(last)[1]) / pitch
+    return out
+
+
+def _pitch(grp: list[int], frame: Frame) -> float | None:
+    """The median distance between the middles of a block's consecutive lines."""
+    mids = [g.center(frame.boxes[i])[1] for i in grp[:LEAD_LINES + 1]]
+    steps = [b - a for a, b in zip(mids, mids[1:]) if b - a > 0.5 * frame.size]
+    return g.median_or(steps, 0.0) or None
+
+
 def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_lines: list[int], sizes: list[float],
-                    texts: list[str] | None = None) -> list[str]:
+                    texts: list[str] | None = None, spacing: dict[int, float] | None = None) -> list[str]:
     """Roles that depend on what comes before a block in reading order.
 
     A headline set clearly smaller right under another headline is its sub-head; a
     sub-head that follows no headline is a small headline; short blocks right under a
-    head (author, agency, place) are bylines.
+    head (author, agency, place) are bylines. Where the spacing under the blocks is
+    known (``spacing``, see lead_spacing), it decides before the width: a byline has a
+    little white between it and the text, so a block set at the text's own pitch on the
+    text under it is the text's first lines (a one-line paragraph: "Vorbemerkungen."),
+    however short, and one set apart from it is a byline, however wide.
     """
     out = list(roles)
     for prev, cur in zip(order, order[1:]):
@@ -432,13 +465,20 @@ def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_line
             prev_head, after_head = True, 0
             continue
         after_head += 1
-        short = n_lines[i] <= 2 and g.width(boxes[i]) < 0.85 * column
+        short = n_lines[i] <= 2 and _lead_like(g.width(boxes[i]) < 0.85 * column, (spacing or {}).get(i))
         opens = texts is not None and _opens_text(texts[i])
         if role == "body" and short and after_head <= 2 and not opens and _follows_head(out, order, i):
             out[i] = "byline"
         if out[i] not in ("byline", "dateline", "caption"):
             prev_head = False
     return out
+
+
+def _lead_like(narrow: bool, spacing: float | None) -> bool:
+    """A block under a head is set like a byline: apart from the text under it (more
+    than LEAD_PITCH of its pitches), or, where that is not measured, narrower than the
+    text's column."""
+    return narrow if spacing is None else spacing > LEAD_PITCH
 
 
 def _opens_text(text: str) -> bool:

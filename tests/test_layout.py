@@ -331,6 +331,19 @@ def test_a_long_bold_head_in_a_size_of_its_own_is_a_headline_in_a_pdf(size):
     assert [b.role for b in result.blocks if "h0" in b.line_ids] == ["body"]
 
 
+@pytest.mark.parametrize("white, role", [(0.0, "body"), (10.0, "byline")])
+def test_a_line_under_a_head_set_at_the_texts_pitch_opens_the_text(white, role):
+    # "Vorbemerkungen." under its head: a one-line paragraph set solid on the text at the
+    # text's pitch is its first line, however short; a line set a little apart from the
+    # text (in its own smaller type: a block of its own) is a byline, however wide.
+    head = [Line("H", "A headline", (0, 0, 200, 30), height=30.0, bold=True)]
+    lead = Line("s", "Short line." if white == 0.0 else "Agency report of Tuesday, March 4", (0, 40, 200 if white
+                else 80, 60), height=20.0 if white == 0.0 else 19.5, bold=False)
+    story = _pdf_story(head + [lead], 62 + white)
+    result = reconstruct(Page(width=200, height=700, lines=tuple(story), provenance=Provenance(engine="pdf")))
+    assert [b.role for b in result.blocks if "s" in b.line_ids] == [role]
+
+
 def test_a_cjk_paragraphs_last_line_with_its_stop_is_no_headline():
     body = [Line(f"b{r}", "即如这一回女子师范大学的风潮" + str(r), (0, r * 22, 300, 20 + r * 22), height=20.0)
             for r in range(6)]
