@@ -457,18 +457,22 @@ def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_line
     column = widths[len(widths) // 2] if widths else 0.0
     prev_head = False
     after_head = 0  # blocks seen since the last head
+    signed = False  # the block before was a byline
     for i in order:
         role = out[i]
-        if role == "subheadline" and not prev_head:
+        # A byline ends its article's heads (headline, sub-heads, then the author): a
+        # sub-head after it heads the next article, whose text the one before left out.
+        if role == "subheadline" and (not prev_head or signed):
             out[i] = role = "headline"
         if role in ("headline", "subheadline"):
-            prev_head, after_head = True, 0
+            prev_head, after_head, signed = True, 0, False
             continue
         after_head += 1
         short = n_lines[i] <= 2 and _lead_like(g.width(boxes[i]) < 0.85 * column, (spacing or {}).get(i))
         opens = texts is not None and _opens_text(texts[i])
         if role == "body" and short and after_head <= 2 and not opens and _follows_head(out, order, i):
             out[i] = "byline"
+        signed = out[i] == "byline"
         if out[i] not in ("byline", "dateline", "caption"):
             prev_head = False
     return out

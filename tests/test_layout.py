@@ -632,6 +632,20 @@ def test_a_headline_after_a_byline_opens_the_next_article():
     assert by_headlines(["headline", "subheadline", "byline", "body"]) == [[0, 1, 2, 3]]
 
 
+def test_a_sub_head_after_a_byline_heads_the_next_article():
+    # Headline, byline, then a head a step smaller: the byline closed the first
+    # article's heads (its text did not fit), so the head opens the next article.
+    from layout.roles import refine_in_order
+
+    boxes = [(0, 0, 200, 30), (0, 40, 120, 60), (0, 80, 200, 104), (0, 110, 200, 200)]
+    roles = refine_in_order([0, 1, 2, 3], ["headline", "byline", "subheadline", "body"], boxes, [1, 1, 1, 4],
+                            [30.0, 20.0, 24.0, 20.0])
+    assert roles[2] == "headline"
+    kept = refine_in_order([0, 2, 1, 3], ["headline", "byline", "subheadline", "body"], boxes, [1, 1, 1, 4],
+                           [30.0, 20.0, 24.0, 20.0])
+    assert kept[2] == "subheadline"
+
+
 def test_a_rule_in_the_padding_of_a_line_box_still_parts_the_lines():
     # The page header's rule runs close under the header line, inside its padded box:
     # the header and the headline under the rule are two blocks.
