@@ -44,6 +44,7 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
              for r, grp, sz in zip(roles, groups, sizes)]
     roles = _centred_heads(roles, boxes, n_lines, body)
     if not frame.precise:
+        roles = _long_heavy_heads(roles, groups, boxes, body, frame)
         roles = _flowing_heads(roles, boxes, n_lines, body, frame)
         roles = _indented_heads(roles, boxes, n_lines, body)
         roles = _run_on_lines(roles, boxes, text, n_lines, body)
@@ -137,6 +138,28 @@ def _heavy_role(role: str, grp: list[int], frame: Frame, headline_size: bool, la
     if (headline_size and len(grp) <= 2 * HEADLINE_LINES) or larger:
         return "headline"
     return "subheadline" if len(grp) <= HEAVY_LINES else role
+
+
+def _long_heavy_heads(roles: list[str], groups: list[list[int]], boxes: list[Box], body: float,
+                      frame: Frame) -> list[str]:
+    """Measured on a scan, a run of more lines than a sub-head takes, every one heavy,
+    with regular text right under it and no head over it, is the head of that text (a
+    long title a narrow column wraps to many lines, its size squeezed to fit: OCR
+    measures it barely larger than the text). A heavy lead paragraph stands under its
+    headline instead, and stays text."""
+    out = list(roles)
+    for k, grp in enumerate(groups):
+        if roles[k] != "body" or not HEAVY_LINES < len(grp) <= 2 * HEADLINE_LINES:
+            continue
+        if not all(frame.is_bold(i) for i in grp):
+            continue
+        below = _text_below(k, boxes, [len(x) for x in groups], body)
+        if below is None or roles[below] != "body" or all(frame.is_bold(i) for i in groups[below]):
+            continue
+        heads = [b for b, r in zip(boxes, roles) if r in ("headline", "subheadline")]
+        if not g.solid_above(boxes[k], heads, 1.5 * body):
+            out[k] = "headline"
+    return out
 
 
 def _own_size(size: float, body: float) -> bool:

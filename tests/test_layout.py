@@ -344,6 +344,26 @@ def test_a_line_under_a_head_set_at_the_texts_pitch_opens_the_text(white, role):
     assert [b.role for b in result.blocks if "s" in b.line_ids] == [role]
 
 
+@pytest.mark.parametrize("headed", [False, True])
+def test_a_long_run_of_heavy_lines_over_text_on_a_scan_is_its_head(headed):
+    # Six lines measured heavy (the ink of a bold face) and barely larger than the text,
+    # over regular text: a long title a narrow column wrapped. Under a headline the same
+    # run is a heavy lead paragraph, and stays text.
+    from layout.frame import build_frame
+    from layout.roles import assign_roles
+
+    top = [Line("H", "Headline", (0, 0, 200, 40), height=40.0)] if headed else []
+    head = [Line(f"h{r}", f"Head words of title {r}", (0, 50 + r * 24, 150, 72 + r * 24), height=21.0)
+            for r in range(6)]
+    body = [Line(f"b{r}", f"text of the story on {r} goes on", (0, 204 + r * 22, 200, 224 + r * 22), height=20.0)
+            for r in range(20)]
+    page = Page(width=200, height=700, lines=tuple(top + head + body), provenance=Provenance(engine="rapidocr"))
+    frame = replace(build_frame(page), bold=tuple([True] * (len(top) + 6) + [False] * 20))
+    groups = [[0]] * headed + [list(range(len(top), len(top) + 6)), list(range(len(top) + 6, len(page.lines)))]
+    roles = assign_roles(page, frame, groups)
+    assert roles[-2] == ("body" if headed else "headline"), roles
+
+
 def test_a_cjk_paragraphs_last_line_with_its_stop_is_no_headline():
     body = [Line(f"b{r}", "即如这一回女子师范大学的风潮" + str(r), (0, r * 22, 300, 20 + r * 22), height=20.0)
             for r in range(6)]
