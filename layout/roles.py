@@ -481,11 +481,15 @@ def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_line
     prev_head = False
     after_head = 0  # blocks seen since the last head
     signed = False  # the block before was a byline
+    text = _text_size(sizes, [len(t) for t in texts], 0.0) if texts is not None else 0.0
     for i in order:
         role = out[i]
         # A byline ends its article's heads (headline, sub-heads, then the author): a
-        # sub-head after it heads the next article, whose text the one before left out.
-        if role == "subheadline" and (not prev_head or signed):
+        # sub-head after it, set larger than the text, heads the next article, whose
+        # text the one before left out. (One in the text's size is a centred line, or a
+        # word of a row the reader cut into pieces: "To the | People | of ...".)
+        larger = sizes[i] >= PRECISE[1] * text
+        if role == "subheadline" and (not prev_head or (signed and larger)):
             out[i] = role = "headline"
         if role in ("headline", "subheadline"):
             prev_head, after_head, signed = True, 0, False

@@ -658,12 +658,18 @@ def test_a_sub_head_after_a_byline_heads_the_next_article():
     from layout.roles import refine_in_order
 
     boxes = [(0, 0, 200, 30), (0, 40, 120, 60), (0, 80, 200, 104), (0, 110, 200, 200)]
+    texts = ["Title", "By A. Writer", "Another title", "Running text of the story, " * 8]
     roles = refine_in_order([0, 1, 2, 3], ["headline", "byline", "subheadline", "body"], boxes, [1, 1, 1, 4],
-                            [30.0, 20.0, 24.0, 20.0])
+                            [30.0, 20.0, 24.0, 20.0], texts)
     assert roles[2] == "headline"
     kept = refine_in_order([0, 2, 1, 3], ["headline", "byline", "subheadline", "body"], boxes, [1, 1, 1, 4],
-                           [30.0, 20.0, 24.0, 20.0])
+                           [30.0, 20.0, 24.0, 20.0], texts)
     assert kept[2] == "subheadline"
+    # A "sub-head" in the text's own size (a centred word of a row cut into pieces) is
+    # no head of a next article.
+    small = refine_in_order([0, 1, 2, 3], ["headline", "byline", "subheadline", "body"], boxes, [1, 1, 1, 4],
+                            [30.0, 20.0, 20.0, 20.0], texts)
+    assert small[2] == "subheadline"
 
 
 def test_a_rule_in_the_padding_of_a_line_box_still_parts_the_lines():
