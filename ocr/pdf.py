@@ -552,34 +552,58 @@ def _wants_space(prev: Char, c: Char, spaced: bool) -> bool:
 
 
 def _columns_of(chars: Sequence[Char]) -> list[list[Char]]:
-    """Stacked chars grouped by shared x-range, then cut at wide gaps along y."""
-    groups: list[list[Char]] = []
-    for c in sorted(chars, key=lambda ch: (ch.cx, ch.top)):
-        align = PUNCT_ALIGN_EM if c.text in VERTICAL_PUNCT else STACK_ALIGN_EM
-        if groups and abs(c.cx - _mean_cx(groups[-1])) < align * c.size:
-            groups[-1].append(c)
-        else:
-            groups.append([c])
+    """Stacked chars chained down their column, top to bottom.
+
+    Each glyph continues the stack whose axis it sits on and whose last glyph ends
+    just above it. Chaining along y (rather than grouping all glyphs of one x first)
+    keeps apart columns of different tiers that stand a fraction of an em apart
+    across the page, so an off-axis comma joins its own column, not a column of
+    another tier that happens to stand nearer its centre.
+    """
     stacks: list[list[Char]] = []
-    for group in groups:
-        stacks.extend(_cut_stack(group))
-    return stacks
-
-
-def _mean_cx(chars: Sequence[Char]) -> float:
-    return sum(c.cx for c in chars) / len(chars)
-
-
-def _cut_stack(group: Sequence[Char]) -> list[list[Char]]:
-    ordered = sorted(group, key=lambda ch: ch.top)
-    stacks: list[list[Char]] = [[ordered[0]]]
-    for c in ordered[1:]:
-        prev = stacks[-1][-1]
-        if (c.top - prev.bottom) > STACK_GAP_EM * max(c.size, prev.size):
+    axes: list[float] = []
+    open_ids: list[int] = []
+    for c in sorted(chars, key=lambda ch: (ch.top, ch.cx)):
+        # Stacks ending far above are finished: a glyph can no longer continue them.
+        open_ids = [k for k in open_ids if c.top - stacks[k][-1].bottom <= STACK_GAP_EM * max(c.size, stacks[k][-1].size)]
+        k = _continued_stack(c, stacks, axes, open_ids)
+        if k is None:
             stacks.append([c])
+            axes.append(c.cx)
+            open_ids.append(len(stacks) - 1)
         else:
-            stacks[-1].append(c)
+            stacks[k].append(c)
+            axes[k] = _axis(stacks[k])
     return stacks
+
+
+def _continued_stack(c: Char, stacks: Sequence[Sequence[Char]], axes: Sequence[float],
+                     open_ids: Sequence[int]) -> int | None:
+    """The open stack ``c`` continues (nearest axis), or None."""
+    align = PUNCT_ALIGN_EM if c.text in VERTICAL_PUNCT else STACK_ALIGN_EM
+    best, best_d = None, align * c.size
+    for k in open_ids:
+        d = abs(c.cx - axes[k])
+        if d < best_d and not _size_break(stacks[k][-1], c):
+            best, best_d = k, d
+    return best
+
+
+def _size_break(prev: Char, c: Char) -> bool:
+    # As in a row (SIZE_BREAK_RATIO): a headline set in line with the end of a body
+    # column across a visible gap is another text element, never one line. Only
+    # upright glyphs: a rotated Latin glyph's size is its advance, not its em.
+    if not (prev.upright and c.upright):
+        return False
+    gap = (c.top - prev.bottom) / max(prev.size, c.size)
+    return max(prev.size, c.size) > SIZE_BREAK_RATIO * min(prev.size, c.size) and gap > SIZE_BREAK_GAP_EM
+
+
+def _axis(stack: Sequence[Char]) -> float:
+    # Punctuation sits off the axis (upper right of its cell): the axis is where the
+    # other glyphs stand.
+    body = [c for c in stack if c.text not in VERTICAL_PUNCT] or list(stack)
+    return sum(c.cx for c in body) / len(body)
 
 
 def _stack_text(stack: Sequence[Char]) -> str:

@@ -108,6 +108,43 @@ def test_naacl_latin_spaces_and_two_columns():
 # ------------------------------------------------------------------------- made here
 
 
+def _column(text: str, cx: float, top: float, size: float, first_index: int) -> list:
+    """Upright glyphs stacked down one vertical column; a comma sits in the upper right
+    of its cell (0.3 em right, half an em up), as vertical typesetting places it."""
+    from ocr.pdf import Char
+
+    out = []
+    for k, t in enumerate(text):
+        dx, dy = (0.3 * size, -0.5 * size) if t == "，" else (0.0, 0.0)
+        y = top + k * size + dy
+        out.append(Char(t, cx + dx - size / 2, y, cx + dx + size / 2, y + size, size, first_index + k))
+    return out
+
+
+def test_vertical_comma_joins_its_own_column_not_another_tiers():
+    """Three tiers, one column each, a fraction of an em apart across the page:
+
+        tier 1   cx 10    甲甲甲甲甲
+        tier 2   cx 13    乙乙乙乙乙
+        tier 3   cx 11    丙丙，丙丙   (the comma's centre, 13.4, is nearer tier 2's axis)
+    """
+    from ocr.pdf import text_lines
+
+    chars = _column("甲甲甲甲甲", 10, 0, 8, 0) + _column("乙乙乙乙乙", 13, 50, 8, 10) + _column("丙丙，丙丙", 11, 100, 8, 20)
+    texts = sorted(line.text for line in text_lines(chars, [], 1.0))
+    assert texts == ["丙丙，丙丙", "乙乙乙乙乙", "甲甲甲甲甲"]
+
+
+def test_vertical_headline_in_line_with_a_column_end_is_its_own_line():
+    """A headline (size 14) starts under a body column (size 8) of the tier above,
+    on the same axis, less than an em of its own size below it: two lines."""
+    from ocr.pdf import text_lines
+
+    chars = _column("正文正文正", 10, 0, 8, 0) + _column("标题", 10, 47, 14, 10)
+    assert sorted(line.text for line in text_lines(chars, [], 1.0)) == ["标题", "正文正文正"]
+
+
+
 def _latin_pdf(path: Path, with_space_chars: bool) -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
