@@ -567,6 +567,12 @@ def _columns_of(chars: Sequence[Char]) -> list[list[Char]]:
         # Stacks ending far above are finished: a glyph can no longer continue them.
         open_ids = [k for k in open_ids if c.top - stacks[k][-1].bottom <= STACK_GAP_EM * max(c.size, stacks[k][-1].size)]
         k = _continued_stack(c, stacks, axes, open_ids)
+        if c.is_space:
+            # A word space in upright Latin set down a column fills a whole cell: it
+            # bridges the gap between the words, but starts no column of its own.
+            if k is not None:
+                stacks[k].append(c)
+            continue
         if k is None:
             stacks.append([c])
             axes.append(c.cx)
@@ -574,7 +580,7 @@ def _columns_of(chars: Sequence[Char]) -> list[list[Char]]:
         else:
             stacks[k].append(c)
             axes[k] = _axis(stacks[k])
-    return stacks
+    return [stack for stack in map(_strip_spaces, stacks) if stack]
 
 
 def _continued_stack(c: Char, stacks: Sequence[Sequence[Char]], axes: Sequence[float],
@@ -602,7 +608,7 @@ def _size_break(prev: Char, c: Char) -> bool:
 def _axis(stack: Sequence[Char]) -> float:
     # Punctuation sits off the axis (upper right of its cell): the axis is where the
     # other glyphs stand.
-    body = [c for c in stack if c.text not in VERTICAL_PUNCT] or list(stack)
+    body = [c for c in stack if c.text not in VERTICAL_PUNCT and not c.is_space] or list(stack)
     return sum(c.cx for c in body) / len(body)
 
 
@@ -651,7 +657,11 @@ def text_lines(chars: Sequence[Char], rules: Sequence[Separator], scale: float) 
     """
     horizontal, vertical = _split_orientation(chars)
     stacks: list[list[Char]] = []
-    for stack in _columns_of(vertical):
+    spaces = [c for c in horizontal if c.is_space] if vertical else []
+    columns = _columns_of(vertical + spaces)
+    stacked = {c.index for stack in columns for c in stack if c.is_space}
+    horizontal = [c for c in horizontal if c.index not in stacked]
+    for stack in columns:
         # A lone upright Latin glyph is no vertical line: most often a superscript
         # that must rejoin its row.
         if len(stack) == 1 and stack[0].upright and not is_cjk(stack[0].text):

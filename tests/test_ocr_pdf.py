@@ -135,6 +135,15 @@ def test_vertical_comma_joins_its_own_column_not_another_tiers():
     assert texts == ["丙丙，丙丙", "乙乙乙乙乙", "甲甲甲甲甲"]
 
 
+def test_upright_latin_words_down_a_column_stay_one_line():
+    """Upright Latin in a CJK column takes one cell a letter, the word space a cell too
+    (wider than a line break's gap allowance when the space is left out)."""
+    from ocr.pdf import text_lines
+
+    lines = text_lines(_column("名为hard Matthew君", 10, 0, 8, 0), [], 1.0)
+    assert [line.text for line in lines] == ["名为hard Matthew君"]
+
+
 def test_vertical_headline_in_line_with_a_column_end_is_its_own_line():
     """A headline (size 14) starts under a body column (size 8) of the tier above,
     on the same axis, less than an em of its own size below it: two lines."""
