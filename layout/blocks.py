@@ -194,11 +194,18 @@ def _fit(box: Box, last: Box, size: float, group_size: float, grp: _Group, frame
         return 0.0 if inside and box[0] >= last[2] - 0.5 * s else None
     if gap < -0.5 * s:
         return None
-    if g.x_overlap_ratio(box, last) < 0.5:
+    if g.x_overlap_ratio(box, last) < 0.5 and not _inside(box, span, s):
         return None
     if frame.separators and _rule_between(last, box, frame, s):
         return None
     return gap
+
+
+def _inside(box: Box, span: Box, s: float) -> bool:
+    """A line within the block's width, though it hardly overlaps the line above: a
+    paragraph's last word or two under an indented first line (a two-line paragraph),
+    or an indented first line under the short last line of the paragraph before."""
+    return box[0] >= span[0] - 0.5 * s and box[2] <= span[2] + 0.5 * s
 
 
 # OCR pads a line's box by a fraction of its size: a rule set close under a line (the
