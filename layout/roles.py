@@ -239,7 +239,10 @@ def _run_on_lines(roles: list[str], boxes: list[Box], text: list[str], n_lines: 
     for i, role in enumerate(roles):
         if role not in ("headline", "subheadline") or n_lines[i] != 1 or not _runs_on(text[i]):
             continue
-        above = _neighbour(i, boxes, below=False)
+        # A last line of a word or two may stand wholly left of the paragraph's
+        # indented first line above it (a two-line paragraph): blocks above count from
+        # where their column starts, an indent left of their first line.
+        above = _neighbour(i, boxes, below=False, indent=INDENT_REACH * body)
         if above is not None and roles[above] == "body" and boxes[i][1] - boxes[above][3] < FLOW_GAP * body:
             out[i] = "body"
     return out
@@ -250,14 +253,22 @@ def _runs_on(text: str) -> bool:
     return c.starts_lower(t) or (c.is_cjk_text(t) and t.endswith(("。", "！", "？", "。”", "！”", "？”")))
 
 
-def _neighbour(i: int, boxes: list[Box], below: bool) -> int | None:
-    """The nearest block straight above (or below) block i, under most of its width."""
+# A paragraph's first line is indented at most this many text sizes (two characters
+# in Chinese, an em or two in Latin type).
+INDENT_REACH = 2.5
+
+
+def _neighbour(i: int, boxes: list[Box], below: bool, indent: float = 0.0) -> int | None:
+    """The nearest block straight above (or below) block i, under most of its width;
+    ``indent`` widens the other blocks leftwards (for a block that may start with an
+    indented line)."""
     import numpy as np
 
     b = np.asarray(boxes, dtype=float).reshape(-1, 4)
     x0, y0, x1, y1 = boxes[i]
     d = b[:, 1] - y1 if below else y0 - b[:, 3]
-    ok = (np.minimum(x1, b[:, 2]) - np.maximum(x0, b[:, 0]) >= 0.5 * (x1 - x0)) & (d >= -0.5 * (y1 - y0))
+    overlap = np.minimum(x1, b[:, 2]) - np.maximum(x0, b[:, 0] - indent)
+    ok = (overlap >= 0.5 * (x1 - x0)) & (d >= -0.5 * (y1 - y0))
     ok[i] = False
     if not ok.any():
         return None

@@ -374,6 +374,21 @@ def test_a_cjk_paragraphs_last_line_with_its_stop_is_no_headline():
     assert [b.role for b in result.blocks if "l" in b.line_ids] == ["body"]
 
 
+def test_a_cjk_last_line_left_of_an_indented_first_line_is_no_headline():
+    #  xxxxxxxxxxxxxxx   a two-line paragraph: its first line indented two characters,
+    #    yyyyyyyyyyyyy   its last line ("觉。", boxed tall) shorter than the indent, so
+    #  觉。              it stands under no part of the line above
+    #  zzzzzzzzzzzzzzz
+    body = [Line(f"b{r}", "即如这一回女子师范大学的风潮" + str(r), (0, r * 22, 300, 20 + r * 22), height=20.0)
+            for r in range(5)]
+    first = [Line("i", "约翰穆勒说专制使人们变成冷", (50, 110, 300, 130), height=20.0)]
+    last = [Line("l", "觉。", (0, 132, 44, 158), height=26.0)]
+    after = [Line(f"c{r}", "另一段文字从这里开始说起了" + str(r), (0, 170 + r * 22, 300, 190 + r * 22), height=20.0)
+             for r in range(4)]
+    result = reconstruct(Page(width=300, height=300, lines=tuple(body + first + last + after)))
+    assert [b.role for b in result.blocks if "l" in b.line_ids] == ["body"]
+
+
 def _roles_by_letter(page: Page) -> dict[str, set[str]]:
     lines = page.line_by_id()
     out: dict[str, set[str]] = {}
