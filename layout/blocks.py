@@ -201,11 +201,18 @@ def _fit(box: Box, last: Box, size: float, group_size: float, grp: _Group, frame
     return gap
 
 
+# A paragraph's first line is indented at most this many text sizes (two characters
+# in Chinese, an em or two in Latin type).
+INDENT_MAX = 2.5
+
+
 def _inside(box: Box, span: Box, s: float) -> bool:
-    """A line within the block's width, though it hardly overlaps the line above: a
-    paragraph's last word or two under an indented first line (a two-line paragraph),
-    or an indented first line under the short last line of the paragraph before."""
-    return box[0] >= span[0] - 0.5 * s and box[2] <= span[2] + 0.5 * s
+    """A line starting at the block's left edge or at most a paragraph indent in, and
+    within its width, though it hardly overlaps the line above: a paragraph's last word
+    or two under an indented first line (a two-line paragraph), or an indented first
+    line under the short last line of the paragraph before. A line starting farther in
+    is another column's, beside a line the engine ran across the gutter."""
+    return span[0] - 0.5 * s <= box[0] <= span[0] + INDENT_MAX * s and box[2] <= span[2] + 0.5 * s
 
 
 # OCR pads a line's box by a fraction of its size: a rule set close under a line (the
