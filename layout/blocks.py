@@ -194,7 +194,7 @@ def _fit(box: Box, last: Box, size: float, group_size: float, grp: _Group, frame
         return 0.0 if inside and box[0] >= last[2] - 0.5 * s else None
     if gap < -0.5 * s:
         return None
-    if g.x_overlap_ratio(box, last) < 0.5 and not _inside(box, span, s):
+    if g.x_overlap_ratio(box, last) < 0.5 and not (frame.precise and _inside(box, span, s)):
         return None
     if frame.separators and _rule_between(last, box, frame, s):
         return None
@@ -211,7 +211,9 @@ def _inside(box: Box, span: Box, s: float) -> bool:
     within its width, though it hardly overlaps the line above: a paragraph's last word
     or two under an indented first line (a two-line paragraph), or an indented first
     line under the short last line of the paragraph before. A line starting farther in
-    is another column's, beside a line the engine ran across the gutter."""
+    is another column's, beside a line the engine ran across the gutter. Only for exact
+    boxes (a text layer): an OCR box is padded and wobbles by as much as the overlap this
+    forgives, and on a held-out vertical scan the looser join reordered the page."""
     return span[0] - 0.5 * s <= box[0] <= span[0] + INDENT_MAX * s and box[2] <= span[2] + 0.5 * s
 
 

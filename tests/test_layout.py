@@ -727,14 +727,14 @@ def test_a_two_line_paragraph_whose_last_line_is_shorter_than_the_indent_stays_i
     #  xxxxx。            by two characters, its last line is a single character and
     #    yyyyyyyyyyyyy    its stop, so it overlaps the line above not at all; it is
     #  y。                still that paragraph's end, read after it, not a column of
-    #    zzzzzzzzzzzzz    its own read before it
+    #    zzzzzzzzzzzzz    its own read before it (exact boxes, from a PDF's text layer)
     #  zzzzzzzzzzzzzzz
     s = 20.0
     rows = [(0, 15, "一二三四五六七八九十一二三四五"), (0, 6, "六七八九十。"), (2, 15, "甲乙丙丁戊己庚辛壬癸甲乙丙"),
             (0, 2, "子。"), (2, 15, "天地玄黄宇宙洪荒日月盈昃辰宿"), (0, 15, "列张寒来暑往秋收冬藏闰余成岁律")]
     lines = tuple(Line(f"l{k}", text, (a * s, k * 1.5 * s, b * s, k * 1.5 * s + s), height=s)
                   for k, (a, b, text) in enumerate(rows))
-    result = reconstruct(Page(width=15 * s, height=10 * s, lines=lines))
+    result = reconstruct(Page(width=15 * s, height=10 * s, lines=lines, provenance=Provenance(engine="pdf")))
     assert result.ordered_line_ids() == [f"l{k}" for k in range(6)]
     [article] = result.articles
     assert "甲乙丙丁戊己庚辛壬癸甲乙丙子。" in article.text
