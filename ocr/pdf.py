@@ -673,8 +673,9 @@ def text_lines(chars: Sequence[Char], rules: Sequence[Separator], scale: float) 
     index = _RowIndex(rows)
     for row in rows:
         for segment in _split_row(row, rules, index.is_gutter):
-            line = _make_line(segment, _row_text(segment), scale, vertical=False)
-            found.append((min(c.index for c in segment), line))
+            for piece in split_run_in(segment):
+                line = _make_line(piece, _row_text(piece), scale, vertical=False)
+                found.append((min(c.index for c in piece), line))
     for stack in stacks:
         text = _stack_text(stack)
         # One rotated or stacked glyph alone is still text; keep it, horizontally.
@@ -682,6 +683,36 @@ def text_lines(chars: Sequence[Char], rules: Sequence[Separator], scale: float) 
         found.append((min(c.index for c in stack), line))
     found.sort(key=lambda item: item[0])
     return [_renamed(line, i) for i, (_, line) in enumerate(found)]
+
+
+# A run-in head ("Paris, 8. Februar.", "LONDON, May 3.") opens an item of news in the
+# flow of a column: set in bold at the start of the item's first line, it ends in a full
+# stop and the text runs on in regular type on the same line (in a narrow column, only
+# a word or two of it: the line is the head's, mostly). A bold run with fewer than
+# RUN_IN_REST regular glyphs after it is a bold line (a head) that ends in a sign set
+# in the text's face.
+RUN_IN_REST = 2
+RUN_IN_STOPS = ".:"
+
+
+def split_run_in(segment: Sequence[Char]) -> list[Sequence[Char]]:
+    """The segment as [bold run-in head, regular rest] when it opens with one, else
+    [segment]: the head is a line of its own (a head), the rest starts the text."""
+    glyphs = [c for c in segment if not c.is_space]
+    k = 0
+    while k < len(glyphs) and glyphs[k].bold:
+        k += 1
+    rest = glyphs[k:]
+    if k == 0 or len(rest) < RUN_IN_REST:
+        return [segment]
+    head = glyphs[:k]
+    # A bold number ("1.", "§ 3.") heads a list item or a clause of its article, not an item.
+    if head[-1].text[-1] not in RUN_IN_STOPS or not any(ch.isalpha() for c in head for ch in c.text):
+        return [segment]
+    if any(c.bold for c in rest) or not all(c.upright for c in glyphs):
+        return [segment]
+    cut = next(j for j, c in enumerate(segment) if c is rest[0])
+    return [_strip_spaces(list(segment[:cut])), segment[cut:]]
 
 
 def _renamed(line: Line, index: int) -> Line:

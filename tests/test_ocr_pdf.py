@@ -307,6 +307,42 @@ def test_bold_comes_from_the_font_name(tmp_path):
     assert set(bold.values()) == {False}
 
 
+def _chars(spec: list[tuple[str, bool]]) -> list:
+    """Glyphs of 10 pt, 5 pt wide, a space between the words; (word, bold) per word."""
+    from ocr.pdf import Char
+
+    out, x = [], 0.0
+    for word, bold in spec:
+        for ch in word + " ":
+            out.append(Char(ch, x, 0.0, x + 5.0, 10.0, 10.0, len(out), bold=bold))
+            x += 5.0
+    return out[:-1]
+
+
+def test_run_in_head_is_split_from_its_line():
+    from ocr.pdf import _row_text, split_run_in
+
+    line = _chars([("Paris,", True), ("8.", True), ("Februar.", True), ("Der", False), ("Kaiser", False),
+                   ("hat", False), ("heute", False), ("die", False), ("Kammer", False)])
+    assert [_row_text(p) for p in split_run_in(line)] == ["Paris, 8. Februar.", "Der Kaiser hat heute die Kammer"]
+    # In a narrow column only a word of the text may follow the head on its line.
+    line = _chars([("VIENNA,", True), ("Jan.", True), ("5.", True), ("In", False)])
+    assert [_row_text(p) for p in split_run_in(line)] == ["VIENNA, Jan. 5.", "In"]
+
+
+@pytest.mark.parametrize("spec", [
+    [("Paris,", True), ("8.", True), ("Februar", True), ("Der", False), ("Kaiser", False), ("hat", False)],  # no stop
+    [("1.", True), ("Der", False), ("Kaiser", False), ("hat", False)],  # a numbered item
+    [("Der", True), ("Kaiser", True), ("hat", True), ("heute.", True), ("»", False)],  # a bold line
+    [("Der", False), ("Kaiser.", True), ("Es", False), ("hat", False)],  # bold inside the line
+])
+def test_other_bold_runs_stay_in_their_line(spec):
+    from ocr.pdf import split_run_in
+
+    line = _chars(spec)
+    assert split_run_in(line) == [line]
+
+
 def test_placed_images_are_pictures_and_icons_are_not(tmp_path):
     from PIL import Image
     from reportlab.pdfbase import pdfmetrics
