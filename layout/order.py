@@ -139,7 +139,8 @@ def modules(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tup
         for h in heads:
             w = wide[h]
             covered = min(w[2], b[2]) - max(w[0], b[0])
-            if w[3] <= b[1] + tol and covered >= 0.5 * (b[2] - b[0]) and (best is None or w[3] > wide[best][3]) \
+            under = w[3] <= b[1] + tol or runs_in(boxes[h], b, tol)
+            if under and covered >= 0.5 * (b[2] - b[0]) and (best is None or w[3] > wide[best][3]) \
                     and not _ruled_off(w, b, rules, tol):
                 best = h
         if best is not None:
@@ -148,6 +149,18 @@ def modules(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tup
     for i in range(len(boxes)):
         groups.setdefault(owner.get(i, -1 - i), []).append(i)
     return list(groups.values())
+
+
+def runs_in(head: Box, b: Box, tol: float) -> bool:
+    """The head is run in at the start of block b's first line (a dateline set in bold
+    before the text on its line): it fills the top left corner of b's box, so b starts
+    on the head's row, not under it, and is still the head's text::
+
+        HHHHHHHH aaaaaaaaaa      H: "Paris, 8. Februar." run in before a's first words
+        aaaaaaaaaaaaaaaaaaa
+    """
+    return (abs(head[0] - b[0]) <= tol and abs(head[1] - b[1]) <= tol
+            and head[2] < b[2] - tol and head[3] < b[3] - tol)
 
 
 def _ruled_off(head: Box, b: Box, rules: Sequence[Box], tol: float) -> bool:

@@ -738,3 +738,38 @@ def test_a_two_line_paragraph_whose_last_line_is_shorter_than_the_indent_stays_i
     assert result.ordered_line_ids() == [f"l{k}" for k in range(6)]
     [article] = result.articles
     assert "甲乙丙丁戊己庚辛壬癸甲乙丙子。" in article.text
+
+
+def _pdf_column(rows: list[tuple[str, float, float, bool]]) -> Page:
+    """A column 300 wide of 10 pt text from a PDF (exact sizes, bold known); a row is
+    (text, x0, x1, bold), rows 12 apart; pieces sharing a row are given with x0 > 0."""
+    lines, y = [], 0.0
+    for k, (text, x0, x1, bold) in enumerate(rows):
+        if k and x0 == 0.0:
+            y += 12.0
+        lines.append(Line(f"l{k}", text, (x0, y, x1, y + 10.0), height=10.0, bold=bold))
+    return Page(width=300, height=200, lines=tuple(lines), provenance=Provenance(engine="pdf"))
+
+
+def test_a_bold_run_in_head_opens_an_article_with_the_text_on_its_line():
+    """
+       Amtliches.                  centred head
+    aaaaaaaaaaaaaaaaaaaaaaaaa
+    aaaaaaaaaaaaaaaaaaaaaaaaa
+    aaaaaaaaaa.                    the item ends
+    PPPPPPPPPPP bbbbbbbbbbbbb      "Paris, 8. Februar." in bold, run in before b's text
+    bbbbbbbbbbbbbbbbbbbbbbbbb
+    """
+    page = _pdf_column([
+        ("Amtliches.", 110, 190, True),
+        ("The council met today and took", 0, 300, False),
+        ("its decisions on the new roads", 0, 300, False),
+        ("of the canton.", 0, 120, False),
+        ("Paris, 8. Februar.", 0, 130, True),
+        ("The minister spoke", 136, 300, False),
+        ("to the chamber about the treaty", 0, 300, False),
+        ("and the chamber agreed to it.", 0, 280, False),
+    ])
+    result = reconstruct(page)
+    assert [a.title for a in result.articles] == ["Amtliches.", "Paris, 8. Februar."]
+    assert result.articles[1].text.startswith("Paris, 8. Februar.\nThe minister spoke to the chamber")
