@@ -19,6 +19,7 @@ from layout.frame import Frame, build_frame, measured_weights
 from layout.model import Block, Box, Column, Link, Page, Provenance
 from layout.order import ORDERINGS, tier_cuts
 from layout.roles import assign_roles, lead_spacing, refine_in_order, split_leads
+from layout.runin import open_at, run_in_lines
 from layout.separators import find_separators, merge_separators
 from layout.stitch import stitch_article
 
@@ -59,13 +60,16 @@ def reconstruct(page: Page, image: Any = None, **options: Any) -> Page:
         found = find_separators(page, image, frame.size, frame.skew)
         page = replace(page, separators=merge_separators(page.separators, found, frame.size))
         frame = build_frame(page, "vertical" if frame.vertical else "horizontal")
+    runins: set[int] = set()
     if all(line.bold is None for line in page.lines):
-        # The reader knew no fonts (a scan): the ink tells which lines are heavy.
+        # The reader knew no fonts (a scan): the ink tells which lines are heavy, and
+        # which lines open with a head run in before their text.
         frame = replace(frame, bold=measured_weights(page, image))
+        runins = run_in_lines(page, image, frame)
     timings["separators"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    groups = group_lines(page, frame, BlockParams())
+    groups, runins = open_at(group_lines(page, frame, BlockParams()), runins, page)
     roles = assign_roles(page, frame, groups)
     groups, roles = split_leads(frame, groups, roles)
     frame_boxes = [g.union(frame.boxes[i] for i in grp) for grp in groups]
@@ -88,6 +92,7 @@ def reconstruct(page: Page, image: Any = None, **options: Any) -> Page:
 
     t = time.perf_counter()
     breaks = tiers | {p + 1 for p, i in enumerate(order) if i in signed}
+    breaks |= {p for p, i in enumerate(order) if groups[i][0] in runins}  # a run-in head opens an item
     articles, links = _articles(page, blocks, order, opts, breaks)
     timings["stitch"] = time.perf_counter() - t
     return replace(

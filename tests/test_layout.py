@@ -773,3 +773,43 @@ def test_a_bold_run_in_head_opens_an_article_with_the_text_on_its_line():
     result = reconstruct(page)
     assert [a.title for a in result.articles] == ["Amtliches.", "Paris, 8. Februar."]
     assert result.articles[1].text.startswith("Paris, 8. Februar.\nThe minister spoke to the chamber")
+
+
+def test_run_in_prefix_is_a_capitalised_lead_to_the_first_full_stop():
+    from layout.runin import run_in_prefix
+
+    assert run_in_prefix("Paris, 8. Februar. Der Kaiser hat") == "Paris, 8."
+    assert run_in_prefix("ruch vom 7. Mai 1920, gültig") is None  # runs on from above
+    assert run_in_prefix("1. Untersuchungs-Sachen. 2.") is None  # a number, no head
+    assert run_in_prefix("Paris, 8. Mai.") is None  # no text after it on the line
+
+
+def _inked_line(lead_thickness: int) -> tuple:
+    """One line drawn on a white image: "Paris, 8." with strokes lead_thickness px
+    wide, then the rest of the line in 1 px strokes; the line's box and the image."""
+    import cv2
+    import numpy as np
+
+    img = np.full((60, 700), 255, np.uint8)
+    cv2.putText(img, "Paris, 8.", (10, 40), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, lead_thickness)
+    cv2.putText(img, "Der Kaiser hat heute die", (160, 40), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 1)
+    return (10, 15, 560, 48), img
+
+
+@pytest.mark.parametrize("thickness, opens", [(3, True), (1, False)])
+def test_a_scan_line_whose_leading_words_are_heavier_opens_with_a_run_in_head(thickness, opens):
+    from layout.frame import build_frame
+    from layout.runin import run_in_lines
+
+    box, img = _inked_line(thickness)
+    page = Page(width=700, height=60, lines=(Line("l0", "Paris, 8. Der Kaiser hat heute die", box, height=33.0),))
+    assert run_in_lines(page, img, build_frame(page)) == ({0} if opens else set())
+
+
+def test_a_run_in_head_opens_a_block_only_where_a_paragraph_may_start():
+    from layout.runin import open_at
+
+    lines = tuple(Line(f"l{k}", t, (0, 12 * k, 300, 12 * k + 10)) for k, t in enumerate(
+        ["the end of an item.", "Paris, 8. Der Kaiser", "hat heute die", "Rom, 4. Juli ohne"]))
+    page = Page(width=300, height=60, lines=lines)
+    assert open_at([[0, 1, 2, 3]], {1, 3}, page) == ([[0], [1, 2, 3]], {1})
