@@ -184,13 +184,20 @@ def _line_baselines(lines: Sequence[Line], direction: str) -> dict[str, Callable
 # ------------------------------------------------------------- reading pages
 
 
+# Readers that no scan goes through: the PDF text layer and the archive formats.
+NOT_ON_A_SCANS_PATH = ("pdf.py", "formats")
+
+
 def _ocr_code_digest() -> str:
-    """Digest of the reading code: a change to it invalidates cached OCR results."""
+    """Digest of the code that reads a scan: a change to it invalidates cached OCR results
+    (a change to the PDF or ALTO/PAGE readers does not)."""
     import ocr
 
+    root = Path(ocr.__file__).parent
     digest = hashlib.sha256()
-    for src in sorted(Path(ocr.__file__).parent.rglob("*.py")):
-        digest.update(src.read_bytes())
+    for src in sorted(root.rglob("*.py")):
+        if src.relative_to(root).parts[0] not in NOT_ON_A_SCANS_PATH:
+            digest.update(src.read_bytes())
     return digest.hexdigest()[:12]
 
 
