@@ -368,12 +368,24 @@ def _continued_pair(head_text: str, ki: str, kj: str) -> float:
     return 3.0 if CONTINUED_HEAD.search(head_text) else -3.0
 
 
-def _column_step(i: int, j: int) -> float:
+def _column_step(i: int, j: int, column_top: bool = False) -> float:
     """Columns of one article that start at the same height are pasted side by side,
-    so the next column piece is most often the very next piece of the paste."""
+    so the next column piece is most often the very next piece of the paste.
+
+    ``column_top``: ``j`` is the top of a column that goes on from another's foot (see
+    ``_column_top``); on a page set in continuous flow the article it ends began lower in
+    the column before and was pasted after it, so going back costs no more than skipping
+    forward."""
     if j == i + 1:
         return 2.0
-    return -0.5 if j > i else -1.5
+    return -0.5 if j > i or column_top else -1.5
+
+
+def opens_mid_sentence(piece: Piece) -> bool:
+    """Does the piece start inside a sentence (lower-case, or with a comma or closing
+    mark)? Then it goes on from another piece."""
+    first = piece.lines[0]
+    return c.starts_lower(first) or first[:1] in "，、,.;；：:)）」』”"
 
 
 def pair_score(
@@ -444,7 +456,7 @@ def pair_score(
         # the jump line closes the column its article breaks off in
         return (1.5 if not c.ends_sentence(pieces[i].text) else -1.0) + 0.5 * _proximity(i, j), why + ("jump line",)
     sim = vocab.similarity(i, j)
-    step = _column_step(i, j)
+    step = _column_step(i, j, _column_top(j, pieces, kinds))
     if "a word spans the cut" in why or "the split word is a known word" in why:
         ev += 1.5  # a word cut in two outweighs which column happens to come next
     return ev + 4.0 * sim + step - 1.0, why + (f"shared vocabulary {sim:.2f}", f"paste step {step:+.1f}")
@@ -640,7 +652,7 @@ class ChainSearch:
             texts = tuple(k for k in chain if kinds[k] in TEXT_KINDS)
             if texts:
                 total += self.fit(chain[0], texts)
-        return total - BACK_WITHOUT_PICTURE * _back_steps_without_picture(chain, kinds)
+        return total - BACK_WITHOUT_PICTURE * _back_steps_without_picture(chain, kinds, self.pieces)
 
     def total(self, succ: dict[int, int]) -> float:
         """Value of a whole solution: the sum of its chains' values, less its disorder."""
@@ -791,17 +803,28 @@ def _heads_chain(chain: list[int], kinds: list[str]) -> bool:
     return first == MAYBE_TITLE and len(chain) > 1 and kinds[chain[1]] in TITLE_FOLLOWERS
 
 
-def _back_steps_without_picture(chain: list[int], kinds: list[str]) -> int:
+def _column_top(k: int, pieces: list[Piece], kinds: list[str]) -> bool:
+    """Is piece ``k`` the top of a column that goes on from another column's foot? It
+    opens mid-sentence, and what is pasted just before it cannot be what it continues
+    (a head, or text that ends its sentence): it stands beside that, at a column top."""
+    if not opens_mid_sentence(pieces[k]) or k == 0:
+        return False
+    return kinds[k - 1] != "body" or c.ends_sentence(pieces[k - 1].text)
+
+
+def _back_steps_without_picture(chain: list[int], kinds: list[str], pieces: list[Piece]) -> int:
     """Body links that go back in the paste before any caption in the chain.
 
     An article's columns start at one height, so its next column is pasted after the
     one before; only columns under a picture start lower than those beside it, and
-    their text goes on in a column that was pasted earlier.
+    their text goes on in a column that was pasted earlier. So does a column top
+    (``_column_top``) on a page set in continuous flow: the article it ends began lower
+    in the column before.
     """
     count, picture = 0, False
     for a, b in zip(chain, chain[1:]):
         picture = picture or kinds[a] == "caption"
-        if b < a and kinds[a] == kinds[b] == "body" and not picture:
+        if b < a and kinds[a] == kinds[b] == "body" and not picture and not _column_top(b, pieces, kinds):
             count += 1
     return count
 

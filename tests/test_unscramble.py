@@ -301,13 +301,51 @@ def test_a_column_pasted_earlier_follows_only_under_a_picture():
                                    end_score, start_score)
 
     kinds = ["headline", "caption", "body", "body", "body"]
-    assert _back_steps_without_picture([0, 3, 2], kinds) == 1  # columns start at one height
-    assert _back_steps_without_picture([0, 1, 4, 2], kinds) == 0  # the column under the picture starts lower
+    texts = split_pieces("Harbour\n\nPicture: Harbour\n\nThe strike ended.\n\nThe dockers\n\nwent home.\n")
+    assert _back_steps_without_picture([0, 3, 2], kinds, texts) == 1  # columns start at one height
+    assert _back_steps_without_picture([0, 1, 4, 2], kinds, texts) == 0  # the column under the picture starts lower
     pieces = split_pieces("Harbour\n\nPicture: Harbour\n\nThe strike ended\n\nand the dockers\n\nwent home.\n")
     kinds = ["headline", "body", "body", "body", "body"]
     search = ChainSearch(pieces, kinds, Vocabulary(pieces))
     ends = start_score(pieces[3], "body") + end_score(pieces[2], "body")
     assert search.value([3, 2]) == ends + search.link(3, 2) - BACK_WITHOUT_PICTURE
+
+
+# A page set in continuous flow: the bridge story begins low in column 1 and goes on at
+# the top of column 2, which the paste gives before the bridge's headline.
+FLOW = """The Daily Paste
+Monday, May 4, 1925
+
+Harbour Strike Ends
+
+The dockers voted on Monday to end the strike that had closed the harbour for three
+weeks. Work starts again tomorrow.
+
+and the council will vote on the money for it at its next meeting.
+
+New Bridge
+
+The city engineer showed the council a plan for a new bridge over the river
+at the harbour, which the mayor supports,
+"""
+
+
+def test_a_column_top_pasted_early_ends_the_story_that_begins_lower():
+    from layout.unscramble import _column_top
+
+    pieces = split_pieces(FLOW)
+    kinds = ["furniture", "headline", "body", "body", "headline", "body"]
+    assert _column_top(3, pieces, kinds)  # opens mid-sentence beside a finished text
+    assert not _column_top(2, pieces, kinds)
+    by_title = {a.title: a.pieces for a in unscramble(FLOW).articles}
+    assert by_title == {"Harbour Strike Ends": (1, 2), "New Bridge": (4, 5, 3)}
+
+
+def test_a_column_top_goes_on_from_the_text_pasted_just_before_it_if_that_is_open():
+    from layout.unscramble import _column_top
+
+    pieces = split_pieces("Harbour\n\nThe dockers voted on Monday to\n\nend the strike.\n")
+    assert not _column_top(2, pieces, ["headline", "body", "body"])  # the next column of one story
 
 
 def test_hyphenated_running_text_is_no_title_candidate():
