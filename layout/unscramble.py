@@ -85,6 +85,7 @@ HEADISH = ("headline", MAYBE_TITLE)
 # assignment; an article as a whole counts it once, at this weight (a head group has
 # about two links).
 FIT_WEIGHT = 2.0
+MID_SENTENCE_UNDER_HEAD = 3.0  # cost of a head over text that opens inside a sentence
 CREDIT_KINDS = ("subheadline", "byline", "dateline", "caption")
 TITLE_FOLLOWERS = (*CREDIT_KINDS, "jump-from")  # what stands under a headline and never under text
 TEXT_KINDS = ("body", "caption", MAYBE_TITLE)
@@ -448,6 +449,12 @@ def pair_score(
             why += ("continued headline over its continued-from line" if jump > 0 else "continued-from line under a fresh headline",)
         if doubt:
             why += (TITLE_NOTE,)
+        if kj == "body" and ki != "jump-from" and opens_mid_sentence(pieces[j]):
+            # an article's text starts a sentence under its heads (a story carried over
+            # from another page goes on mid-sentence, but under its continued-from line);
+            # text that opens inside a sentence is a column top beside the head
+            doubt += MID_SENTENCE_UNDER_HEAD
+            why += ("text opens mid-sentence",)
         return prox + 3.0 * cover + 2.0 * sim + step + jump - doubt, why
     if kj in HEAD_KINDS:
         return NEVER, ()  # bylines and captions follow the head, never body text

@@ -348,6 +348,19 @@ def test_a_column_top_goes_on_from_the_text_pasted_just_before_it_if_that_is_ope
     assert not _column_top(2, pieces, ["headline", "body", "body"])  # the next column of one story
 
 
+def test_a_head_stands_over_text_that_starts_a_sentence():
+    from layout.unscramble import Vocabulary, pair_score
+
+    pieces = split_pieces("PARIS, May 3.\n\nand went home at noon.\n\nThe ministers met today.\n\n"
+                          "Continued from Page 1\n\nand the dockers went home.\n")
+    kinds = ["headline", "body", "body", "jump-from", "body"]
+    vocab = Vocabulary(pieces)
+    beside, under = pair_score(0, 1, pieces, kinds, vocab), pair_score(0, 2, pieces, kinds, vocab)
+    assert "text opens mid-sentence" in beside[1] and beside[0] < under[0]
+    # a story carried over from another page goes on mid-sentence under its jump line
+    assert "text opens mid-sentence" not in pair_score(3, 4, pieces, kinds, vocab)[1]
+
+
 def test_hyphenated_running_text_is_no_title_candidate():
     from layout.unscramble import Piece, splits_a_word, title_candidate
 
