@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 REAL_DIR = Path(os.environ.get("PAGESTITCH_REAL_DIR", Path(__file__).resolve().parents[2] / "shared" / "real"))
 REAL_COLUMNS = ["pages", "region_tau", "region_tau_worst", "region_bleu4", "bleu4", "tau",
-                "line_recall", "gt_kept", "pair_f1", "ari", "time_total"]
+                "line_recall", "gt_kept", "link_f1", "pair_f1", "ari", "time_total"]
 # Quick runs OCR only these NZZ images (the two reading-order pages).
 QUICK_OCR = ("nzz-reading-order",)
 SEED = 20240601
