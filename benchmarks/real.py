@@ -409,8 +409,10 @@ def paste_truth(rp: RealPage, blocks: list[list[RealLine]]) -> PageTruth:
     article = {ln.region: ln.article for b in blocks for ln in b if ln.article}
     seq = [r for r in rp.article_order if r in article]
     links = frozenset((a, b) for a, b in zip(seq, seq[1:]) if article[a] == article[b])
-    return PageTruth(order=[], line_segment={ln.id: ln.region for b in blocks for ln in b if ln.article}, links=links,
-                     article_texts=[], line_article={ln.id: ln.article for b in blocks for ln in b if ln.article})
+    # without an article order there are no links to score (not zero of them)
+    segment = {ln.id: ln.region for b in blocks for ln in b if ln.article} if seq else {}
+    return PageTruth(order=[], line_segment=segment, links=links, article_texts=[],
+                     line_article={ln.id: ln.article for b in blocks for ln in b if ln.article})
 
 
 def run_paste_real(ctx: Context, track: Track, rp: RealPage) -> None:

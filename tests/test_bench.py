@@ -169,6 +169,8 @@ def test_real_paste_takes_blocks_by_row_then_left_and_scores_grouping() -> None:
         a1  b1      two columns whose tops differ by less than half a line are one row,
         a2  b2      so the paste gives a1, b1 (left first), then a2, b2
     """
+    from dataclasses import replace
+
     from benchmarks.real import RealPage, pasted_blocks, run_paste_real
     from benchmarks.run import Context, Track
 
@@ -191,3 +193,6 @@ def test_real_paste_takes_blocks_by_row_then_left_and_scores_grouping() -> None:
     assert got["paste-as-is"]["pages"]["p1"]["link_f1"] == 0.0  # a1 -> b1 -> a2 -> b2
     assert got["paste-as-is"]["pages"]["p1"]["pair_f1"] < 1.0
     assert "tau" not in got["pagestitch"]["pages"]["p1"]  # no annotated order to score
+    unordered, track = replace(rp, id="p2", article_order=[]), Track()
+    run_paste_real(ctx, track, unordered)
+    assert "link_f1" not in track.to_json()["pagestitch"]["pages"]["p2"]  # no links known, none scored
