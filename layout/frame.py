@@ -297,7 +297,7 @@ def measured_weights(page: Page, image: Any) -> tuple[bool | None, ...]:
 
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     scale = gray.shape[1] / page.width
-    inks = [_ink(gray, line.bbox, scale) for line in page.lines]
+    inks = [box_ink(gray, line.bbox, scale) for line in page.lines]
     known = [m for m in inks if m is not None]
     if len(known) < 3:
         return ()
@@ -315,7 +315,7 @@ def measured_weights(page: Page, image: Any) -> tuple[bool | None, ...]:
     return tuple(weight(m) for m in inks)
 
 
-def _ink(gray: Any, box: Box, scale: float) -> tuple[float, float] | None:
+def box_ink(gray: Any, box: Box, scale: float) -> tuple[float, float] | None:
     """(darkness, stroke width) of the ink in the box: 255 minus the DARKEST percentile
     of the grey levels in the rows that hold most ink (the letters' body, not ascenders,
     descenders or padding), and the mean length of the horizontal runs of ink (Otsu's

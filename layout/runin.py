@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from layout.continuity import ends_sentence
-from layout.frame import LATIN_EMS, Frame, _ink
+from layout.frame import LATIN_EMS, Frame, box_ink
 from layout.model import Page
 
 RUN_IN_WORDS = 4  # a run-in dateline ends its first full stop within this many words
@@ -61,7 +61,7 @@ def run_in_lines(page: Page, image: Any, frame: Frame) -> set[int]:
             continue
         x0, y0, x1, y1 = line.bbox
         cut = x0 + (x1 - x0) * _ems(lead) / max(1e-6, _ems(line.text))
-        head, rest = _ink(gray, (x0, y0, cut, y1), scale), _ink(gray, (cut, y0, x1, y1), scale)
+        head, rest = box_ink(gray, (x0, y0, cut, y1), scale), box_ink(gray, (cut, y0, x1, y1), scale)
         if head and rest and head[1] >= RUN_IN_STROKE * rest[1] and head[0] >= rest[0]:
             out.add(i)
     return out
