@@ -298,10 +298,7 @@ def score_real(rp: RealPage, pred: Prediction) -> dict[str, Any]:
         scores["region_bleu4"] = bleu(hyp, ref)
         if rp.table_regions:
             scores["region_tau_all"] = kendall(hyp_all, ref_all)
-    if not rp.region_order:
-        for key in ("line_hit", "line_total", "line_recall", "bleu4", "ard", "tau"):
-            scores.pop(key, None)  # no annotated order: only grouping is meaningful
-    return scores
+    return scores if rp.region_order else _grouping_only(scores)
 
 
 def _page_prediction(page: Page, mapping: dict[str, str | None] | None, seconds: float) -> Prediction:
@@ -443,6 +440,7 @@ def run_paste_real(ctx: Context, track: Track, rp: RealPage) -> None:
 
 
 def _grouping_only(scores: dict[str, Any]) -> dict[str, Any]:
+    """Scores without the line-order ones, for a truth with no annotated order."""
     for key in ("line_hit", "line_total", "line_recall", "bleu4", "ard", "tau"):
         scores.pop(key, None)  # no annotated order: only grouping is meaningful
     return scores
