@@ -306,6 +306,16 @@ class Composer:
         self._footer = None
         self.bottom = self.footer()
         self.top0 = top0
+        self.fill(top0)
+        if self._footer:
+            text, u, v, w, seg, small = self._footer
+            self.simple(text, u, v, w, seg, self.body_font, small, "footer", max_lines=1)
+        self.column_rules()
+        return self.out
+
+    def fill(self, top0: float) -> None:
+        """The articles between the masthead (its foot at top0) and the page's foot: modules
+        set in the highest free run of columns (flow.FlowComposer pours them instead)."""
         n = len(self.cols)
         tops = [top0] * n
         self.min_h = 10 * self.lead + self.size * 3
@@ -324,11 +334,6 @@ class Composer:
             for c in range(c0, c0 + k):
                 tops[c] = end + self.gap
             first = False
-        if self._footer:
-            text, u, v, w, seg, small = self._footer
-            self.simple(text, u, v, w, seg, self.body_font, small, "footer", max_lines=1)
-        self.column_rules()
-        return self.out
 
     def span(self, kind: str, run: int, n: int) -> int:
         if kind == "lead":

@@ -122,21 +122,14 @@ class FlowComposer(Composer):
         """Body lines that fit in a column from vt down to the foot."""
         return int((self.bottom - vt - self.size) // self.lead + 1 + 1e-6) if self.bottom >= vt + self.size else 0
 
-    def compose(self) -> Layout:
-        top0 = self.header()
-        self._footer = None
-        self.bottom = self.footer()
-        self.top0 = self.col_top = top0
-        c, v = 0, top0
-        first = True
+    def fill(self, top0: float) -> None:
+        """Articles poured one after the other down the columns from the masthead's foot."""
+        self.col_top = top0
+        c: int | None = 0
+        v, first = top0, True
         while c is not None:
             c, v = self.next_article(c, v, first)
             first = False
-        if self._footer:
-            text, u, vf, w, seg, small = self._footer
-            self.simple(text, u, vf, w, seg, self.body_font, small, "footer", max_lines=1)
-        self.column_rules()
-        return self.out
 
     def next_article(self, c: int, v: float, first: bool) -> tuple[int | None, float]:
         """Head and body of one article from cursor (column c, v); returns the cursor after it."""
