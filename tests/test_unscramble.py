@@ -3,7 +3,16 @@
 import json
 
 from layout.cli import main
-from layout.unscramble import split_pieces, unscramble
+from layout.unscramble import Piece, split_pieces, unscramble
+
+
+def _raw_kinds(paste: str) -> tuple[list[Piece], list[str]]:
+    """The paste's pieces and each one's kind from its own text (``piece_kind``, no
+    position on the page, no settling against the other pieces)."""
+    from layout.unscramble import piece_kind
+
+    pieces = split_pieces(paste)
+    return pieces, [piece_kind(p, False, False) for p in pieces]
 
 # Two articles set side by side; the paste gives their pieces row by row, and the first
 # article's paragraph is cut in mid-word at its column break.
@@ -116,8 +125,7 @@ def test_the_lead_headline_is_taller_so_its_neighbour_credit_comes_first():
     from layout.unscramble import follower_slots, piece_kind
 
     paste = "Harbour Strike Ends\n\nLibrary Opens Late\n\nBy Ann Lee\n\nBy Tom Fox\n"
-    pieces = split_pieces(paste)
-    kinds = [piece_kind(p, False, False) for p in pieces]
+    pieces, kinds = _raw_kinds(paste)
     # the first headline of the page is the lead, set larger: its credit stands lower
     assert follower_slots(pieces, kinds) == {0: 3, 1: 2}
     two_line = split_pieces("Harbour Strike\n\nLibrary Opens Late\nIn Winter\n\nBy Ann Lee\n\nBy Tom Fox\n")
@@ -187,10 +195,9 @@ Dem Musikdirigenten August Grüters zu Crefeld ist der Titel Königlicher Musikd
 
 
 def test_a_full_stopped_heading_over_a_credit_line_is_a_headline():
-    from layout.unscramble import Vocabulary, piece_kind, settle_titles, title_candidate
+    from layout.unscramble import Vocabulary, settle_titles, title_candidate
 
-    pieces = split_pieces(FULL_STOP_HEAD)
-    kinds = [piece_kind(p, False, False) for p in pieces]
+    pieces, kinds = _raw_kinds(FULL_STOP_HEAD)
     assert kinds == ["body", "byline", "body"] and title_candidate(pieces[0])
     assert settle_titles(pieces, kinds, Vocabulary(pieces))[0] == "headline"
     result = unscramble(FULL_STOP_HEAD)
@@ -285,10 +292,9 @@ The library will stay open until ten each evening, the librarian said on Monday.
 
 
 def test_chain_search_exchanges_two_credit_lines():
-    from layout.unscramble import ChainSearch, Vocabulary, piece_kind
+    from layout.unscramble import ChainSearch, Vocabulary
 
-    pieces = split_pieces(TWO_CREDITS)
-    kinds = [piece_kind(p, False, False) for p in pieces]
+    pieces, kinds = _raw_kinds(TWO_CREDITS)
     assert kinds[2:4] == ["byline", "byline"]
     # moving whole tails would take the texts along, away from their headlines
     crossed = {0: 2, 2: 4, 1: 3, 3: 5}
@@ -401,10 +407,9 @@ def test_a_title_that_stands_twice_is_a_headline():
 
 
 def test_credit_lines_go_in_the_order_of_the_texts_right_under_them():
-    from layout.unscramble import order_credits_by_text, piece_kind
+    from layout.unscramble import order_credits_by_text
 
-    pieces = split_pieces(TWO_CREDITS)
-    kinds = [piece_kind(p, False, False) for p in pieces]
+    pieces, kinds = _raw_kinds(TWO_CREDITS)
     crossed = {0: 2, 2: 5, 1: 3, 3: 4}  # the credit pasted first over the text pasted last
     fixed, moved = order_credits_by_text(crossed, pieces, kinds)
     assert fixed == {0: 3, 3: 5, 1: 2, 2: 4} and moved == {2, 3}
@@ -412,10 +417,9 @@ def test_credit_lines_go_in_the_order_of_the_texts_right_under_them():
 
 
 def test_a_headline_fits_its_text_once_per_article():
-    from layout.unscramble import ChainSearch, Vocabulary, end_score, piece_kind, start_score
+    from layout.unscramble import ChainSearch, Vocabulary, end_score, start_score
 
-    pieces = split_pieces(TWO_CREDITS)
-    kinds = [piece_kind(p, False, False) for p in pieces]
+    pieces, kinds = _raw_kinds(TWO_CREDITS)
     search = ChainSearch(pieces, kinds, Vocabulary(pieces))
     ends = start_score(pieces[0], "headline") + end_score(pieces[4], "body")
     fit = search.fit(0, (4,))
@@ -427,34 +431,23 @@ def test_a_headline_fits_its_text_once_per_article():
 
 # One credit line under two side-by-side headlines: the lead ends lower, so the credit
 # pasted right after them is the other headline's, and the lead heads its text directly.
-ONE_CREDIT = """Harbour Strike Ends
-
-Library Opens Late
-
-By Ann Lee
-
-The harbour strike ended on Monday when dockers accepted the offer of the harbour board.
-
-The library will stay open until ten each evening, the librarian said on Monday.
-"""
+ONE_CREDIT = TWO_CREDITS.replace("By Tom Fox\n\n", "")
 
 
 def test_chain_search_moves_a_credit_line_to_another_group():
-    from layout.unscramble import ChainSearch, Vocabulary, piece_kind
+    from layout.unscramble import ChainSearch, Vocabulary
 
-    pieces = split_pieces(ONE_CREDIT)
-    kinds = [piece_kind(p, False, False) for p in pieces]
+    pieces, kinds = _raw_kinds(ONE_CREDIT)
     # no exchange of tails can take the credit out of the middle of the first chain
     better = ChainSearch(pieces, kinds, Vocabulary(pieces)).improve({0: 2, 2: 3, 1: 4})
     assert better == {0: 3, 1: 2, 2: 4}
 
 
 def test_headlines_of_one_height_share_their_slots():
-    from layout.unscramble import follower_slots, piece_kind
+    from layout.unscramble import follower_slots
 
     paste = "Harbour Strike Ends\n\nLibrary\n\nMuseum\n\nBy Ann Lee\n\nBy Tom Fox\n\nBy Joe Bloggs\n"
-    pieces = split_pieces(paste)
-    kinds = [piece_kind(p, False, False) for p in pieces]
+    pieces, kinds = _raw_kinds(paste)
     slots = follower_slots(pieces, kinds)
     assert slots[1] == slots[2] == 3.5 and slots[0] == 5  # which of the two ends higher is not known
     # a story set over more columns has a larger headline, which ends lower
@@ -470,11 +463,10 @@ def test_a_follower_later_than_expected_costs_less_than_an_earlier_one():
 
 
 def test_side_by_side_headlines_pay_for_an_unlikely_order_of_their_followers():
-    from layout.unscramble import ChainSearch, Vocabulary, head_order_pairs, piece_kind
+    from layout.unscramble import ChainSearch, Vocabulary, head_order_pairs
 
     paste = "Strike\n\nLibrary Opens Late\nIn Winter\n\nBy Ann Lee\n\nBy Tom Fox\n"
-    pieces = split_pieces(paste)
-    kinds = [piece_kind(p, False, False) for p in pieces]
+    pieces, kinds = _raw_kinds(paste)
     # a lead of one line against a neighbour of two: the lead ends higher, its follower first
     assert head_order_pairs(pieces, kinds, None) == {(0, 1): (True, 3.0)}
     search = ChainSearch(pieces, kinds, Vocabulary(pieces))
@@ -496,8 +488,7 @@ def test_a_shorter_credit_pasted_first_stands_over_the_first_text():
     from layout.unscramble import order_credits_by_text, piece_kind
 
     paste = TWO_CREDITS.replace("By Tom Fox", "By Tom Fox and\nJoe Bloggs")
-    pieces = split_pieces(paste)
-    kinds = [piece_kind(p, False, False) for p in pieces]
+    pieces, kinds = _raw_kinds(paste)
     fixed, _ = order_credits_by_text({0: 2, 2: 5, 1: 3, 3: 4}, pieces, kinds)
     assert fixed == {0: 3, 3: 5, 1: 2, 2: 4}  # the taller credit pasted second ends lower still
     tall_first = split_pieces(TWO_CREDITS.replace("By Ann Lee", "By Ann Lee and\nJoe Bloggs"))
