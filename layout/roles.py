@@ -10,7 +10,7 @@ import re
 
 from layout import continuity as c
 from layout import geometry as g
-from layout.blocks import INDENT, LEAD_LINES, LEAD_PITCH, PRECISE_SIZE_RATIO, is_centred, set_apart
+from layout.blocks import INDENT, INDENT_MAX, LEAD_LINES, LEAD_PITCH, PRECISE_SIZE_RATIO, is_centred, set_apart
 from layout.frame import Frame
 from layout.model import Box, Page
 
@@ -242,7 +242,7 @@ def _run_on_lines(roles: list[str], boxes: list[Box], text: list[str], n_lines: 
         # A last line of a word or two may stand wholly left of the paragraph's
         # indented first line above it (a two-line paragraph): blocks above count from
         # where their column starts, an indent left of their first line.
-        above = _neighbour(i, boxes, below=False, indent=INDENT_REACH * body)
+        above = _neighbour(i, boxes, below=False, indent=INDENT_MAX * body)
         if above is not None and roles[above] == "body" and boxes[i][1] - boxes[above][3] < FLOW_GAP * body:
             out[i] = "body"
     return out
@@ -251,11 +251,6 @@ def _run_on_lines(roles: list[str], boxes: list[Box], text: list[str], n_lines: 
 def _runs_on(text: str) -> bool:
     t = text.strip()
     return c.starts_lower(t) or (c.is_cjk_text(t) and t.endswith(("。", "！", "？", "。”", "！”", "？”")))
-
-
-# A paragraph's first line is indented at most this many text sizes (two characters
-# in Chinese, an em or two in Latin type).
-INDENT_REACH = 2.5
 
 
 def _neighbour(i: int, boxes: list[Box], below: bool, indent: float = 0.0) -> int | None:
