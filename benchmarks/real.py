@@ -392,8 +392,11 @@ def pasted_blocks(rp: RealPage) -> list[list[RealLine]]:
     half = 0.5 * median(ln.bbox[3] - ln.bbox[1] for lines in by_region.values() for ln in lines)
     tops = sorted(min(ln.bbox[1] for ln in lines) for lines in by_region.values())
     row_top: dict[float, float] = {}
-    for t in tops:
-        row_top[t] = t if not row_top or t - max(row_top.values()) > half else max(row_top.values())
+    current: float | None = None
+    for t in tops:  # ascending: a row starts at the first top more than half a line below the row's
+        if current is None or t - current > half:
+            current = t
+        row_top[t] = current
     def key(lines: list[RealLine]) -> tuple[float, float]:
         return row_top[min(ln.bbox[1] for ln in lines)], min(ln.bbox[0] for ln in lines)
     return sorted(by_region.values(), key=key)
