@@ -690,9 +690,11 @@ def text_lines(chars: Sequence[Char], rules: Sequence[Separator], scale: float) 
 # stop and the text runs on in regular type on the same line (in a narrow column, only
 # a word or two of it: the line is the head's, mostly). A bold run with fewer than
 # RUN_IN_REST regular glyphs after it is a bold line (a head) that ends in a sign set
-# in the text's face.
+# in the text's face. Chinese agency copy sets its dateline in brackets instead
+# ("（新华社北京五日电）"): a bold run that opens and closes a bracket is a head too.
 RUN_IN_REST = 2
 RUN_IN_STOPS = ".:"
+RUN_IN_BRACKETS = {"(": ")", "（": "）", "[": "]", "〔": "〕", "【": "】"}
 
 
 def split_run_in(segment: Sequence[Char]) -> list[Sequence[Char]]:
@@ -707,12 +709,21 @@ def split_run_in(segment: Sequence[Char]) -> list[Sequence[Char]]:
         return [segment]
     head = glyphs[:k]
     # A bold number ("1.", "§ 3.") heads a list item or a clause of its article, not an item.
-    if head[-1].text[-1] not in RUN_IN_STOPS or not any(ch.isalpha() for c in head for ch in c.text):
+    if not closes_run_in("".join(c.text for c in head)) or not any(ch.isalpha() for c in head for ch in c.text):
         return [segment]
     if any(c.bold for c in rest) or not all(c.upright for c in glyphs):
         return [segment]
     cut = next(j for j, c in enumerate(segment) if c is rest[0])
     return [_strip_spaces(list(segment[:cut])), segment[cut:]]
+
+
+def closes_run_in(head: str) -> bool:
+    """The head ends as a run-in dateline does: in a full stop or colon, or in the
+    bracket that its first sign opens (the Chinese dateline "（天津五日电）")."""
+    head = head.strip()
+    if not head:
+        return False
+    return head[-1] in RUN_IN_STOPS or RUN_IN_BRACKETS.get(head[0]) == head[-1]
 
 
 def _renamed(line: Line, index: int) -> Line:

@@ -330,6 +330,16 @@ def test_run_in_head_is_split_from_its_line():
     assert [_row_text(p) for p in split_run_in(line)] == ["VIENNA, Jan. 5.", "In"]
 
 
+def test_bracketed_dateline_is_split_from_its_line():
+    from ocr.pdf import _row_text, split_run_in
+
+    # Chinese agency copy closes its dateline with the bracket it opens with.
+    line = _chars([("（天津五日电）", True), ("所谓大内档案", False)])
+    assert _row_text(split_run_in(line)[0]) == "（天津五日电）"
+    line = _chars([("（？）", True), ("所谓大内档案", False)])  # no letter in it: no head
+    assert split_run_in(line) == [line]
+
+
 @pytest.mark.parametrize("spec", [
     [("Paris,", True), ("8.", True), ("Februar", True), ("Der", False), ("Kaiser", False), ("hat", False)],  # no stop
     [("1.", True), ("Der", False), ("Kaiser", False), ("hat", False)],  # a numbered item
