@@ -784,6 +784,15 @@ def test_run_in_prefix_is_a_capitalised_lead_to_the_first_full_stop():
     assert run_in_prefix("Paris, 8. Mai.") is None  # no text after it on the line
 
 
+def test_run_in_prefix_is_a_dateline_in_brackets():
+    from layout.runin import run_in_prefix
+
+    assert run_in_prefix("（南京五日电）所谓“大内档案”这东西，在清朝") == "（南京五日电）"
+    assert run_in_prefix("(Von unserem Korrespondenten.) Der Kaiser hat") == "(Von unserem Korrespondenten.)"
+    assert run_in_prefix("（？）麻袋，塞在孔庙中的敬一亭里") is None  # no letter: no head
+    assert run_in_prefix("（南京五日电）所谓") is None  # no text after it on the line
+
+
 def _inked_line(lead_thickness: int) -> tuple:
     """One line drawn on a white image: "Paris, 8." with strokes lead_thickness px
     wide, then the rest of the line in 1 px strokes; the line's box and the image."""
@@ -813,3 +822,17 @@ def test_a_run_in_head_opens_a_block_only_where_a_paragraph_may_start():
         ["the end of an item.", "Paris, 8. Der Kaiser", "hat heute die", "Rom, 4. Juli ohne"]))
     page = Page(width=300, height=60, lines=lines)
     assert open_at([[0, 1, 2, 3]], {1, 3}, page) == ([[0], [1, 2, 3]], {1})
+
+
+@pytest.mark.parametrize("weights, measured", [((False, False), True), ((None, None), True), ((True, False), False)])
+def test_run_ins_are_measured_by_ink_where_no_font_names_a_heavy_weight(monkeypatch, weights, measured):
+    # A PDF whose bold is a regular face stroked thicker names no heavy font: its
+    # run-in datelines are found in the ink, as on a scan.
+    import layout.pipeline as pipeline
+
+    calls = []
+    monkeypatch.setattr(pipeline, "run_in_lines", lambda page, image, frame: calls.append(page) or set())
+    lines = tuple(Line(f"l{k}", t, (0, 14 * k, 300, 14 * k + 10), height=10.0, bold=b)
+                  for k, (t, b) in enumerate(zip(["（天津五日电）所谓大内档案", "这东西在清朝"], weights)))
+    reconstruct(Page(width=300, height=40, lines=lines))
+    assert bool(calls) == measured
