@@ -245,12 +245,36 @@ def _run_on_lines(roles: list[str], boxes: list[Box], text: list[str], n_lines: 
         above = _neighbour(i, boxes, below=False, indent=INDENT_MAX * body)
         if above is not None and roles[above] == "body" and boxes[i][1] - boxes[above][3] < FLOW_GAP * body:
             out[i] = "body"
+        elif _column_top_run_on(i, roles, boxes, above, body):
+            out[i] = "body"
     return out
+
+
+def _column_top_run_on(i: int, roles: list[str], boxes: list[Box], above: int | None, body: float) -> bool:
+    """Block i (a line that runs on) opens its column, flush with the text under it,
+    while the column to its left runs on down past it: it is the last line of the
+    paragraph that column's foot broke off, carried over to this column's top::
+
+        aaaaaaaaaa   xx.          <- "xx." ends the paragraph from a's foot
+        aaaaaaaaaa   bbbbbbbbbb
+        aaaaaaaaaa   bbbbbbbbbb
+    """
+    if above is not None and roles[above] == "body":
+        return False  # text above it in its column: not the column's top
+    under = _neighbour(i, boxes, below=True)
+    if under is None or roles[under] != "body" or abs(boxes[under][0] - boxes[i][0]) > body:
+        return False
+    x0, _, _, y1 = boxes[i]
+    return any(r == "body" and b[2] <= x0 and b[3] > y1 + body for r, b in zip(roles, boxes))
+
+
+# OCR of Chinese type may give the half-width sign for a full-width stop.
+CJK_STOPS = ("。", "！", "？", "。”", "！”", "？”", "!", "?")
 
 
 def _runs_on(text: str) -> bool:
     t = text.strip()
-    return c.starts_lower(t) or (c.is_cjk_text(t) and t.endswith(("。", "！", "？", "。”", "！”", "？”")))
+    return c.starts_lower(t) or (c.is_cjk_text(t) and t.endswith(CJK_STOPS))
 
 
 def _neighbour(i: int, boxes: list[Box], below: bool, indent: float = 0.0) -> int | None:

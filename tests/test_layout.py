@@ -389,6 +389,22 @@ def test_a_cjk_last_line_left_of_an_indented_first_line_is_no_headline():
     assert [b.role for b in result.blocks if "l" in b.line_ids] == ["body"]
 
 
+def test_a_cjk_last_line_carried_to_the_next_columns_top_is_no_headline():
+    #  aaaaaaaaaaaaaaa   义”?          the paragraph at column 1's foot ends at the
+    #  aaaaaaaaaaaaaaa   bbbbbbbbbbbb  top of column 2 ("义”?", boxed tall, a
+    #  aaaaaaaaaaaaaaa   bbbbbbbbbbbb  half-width stop from the OCR), over the
+    #  aaaaaaaaaaaaaaa   bbbbbbbbbbbb  next paragraph; nothing above it in its column
+    left = [Line(f"a{r}", "即如这一回女子师范大学的风潮" + str(r), (0, r * 22, 300, 20 + r * 22), height=20.0)
+            for r in range(10)]
+    last = [Line("l", "义”?", (320, 0, 364, 26), height=26.0)]
+    right = [Line(f"b{r}", "另一段文字从这里开始说起了" + str(r), (320, 30 + r * 22, 620, 50 + r * 22), height=20.0)
+             for r in range(8)]
+    result = reconstruct(Page(width=620, height=300, lines=tuple(left + last + right)))
+    assert [b.role for b in result.blocks if "l" in b.line_ids] == ["body"]
+    order = [i for bid in result.reading_order for b in result.blocks if b.id == bid for i in b.line_ids]
+    assert order.index("a9") < order.index("l") < order.index("b0")
+
+
 def _roles_by_letter(page: Page) -> dict[str, set[str]]:
     lines = page.line_by_id()
     out: dict[str, set[str]] = {}
