@@ -45,7 +45,8 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
     roles = _centred_heads(roles, boxes, n_lines, body)
     if not frame.precise:
         roles = _long_heavy_heads(roles, groups, boxes, body, frame)
-        roles = _flowing_heads(roles, boxes, n_lines, body, frame)
+        heavy = [bool(grp) and all(frame.is_bold(i) for i in grp) for grp in groups]
+        roles = _flowing_heads(roles, boxes, n_lines, body, frame, heavy)
         roles = _indented_heads(roles, boxes, n_lines, body)
         roles = _run_on_lines(roles, boxes, text, n_lines, body)
     roles = _page_furniture(roles, boxes, text, body, n_lines)
@@ -172,15 +173,17 @@ FLOW_GAP = 0.5  # white space between lines of running text, in text sizes, at m
 FULL_WIDTH = 0.9  # share of its column's width a justified line fills
 
 
-def _flowing_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body: float, frame: Frame) -> list[str]:
+def _flowing_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body: float, frame: Frame,
+                   heavy: list[bool]) -> list[str]:
     """A measured "head" of one or two lines that runs the full width of its column,
     with running text set solid above and below it and no rule between, is text that
     measured tall (OCR boxes vary by a third in height): every head has white space
-    around it."""
+    around it. One whose every line the ink shows heavy (``heavy``) is a bold head set
+    tight in a column of news, as papers set one item under the next: it stays a head."""
     out = list(roles)
     rules = [sep for sep, kind in frame.separators if kind == "horizontal"]
     for i, role in enumerate(roles):
-        if role not in ("headline", "subheadline") or n_lines[i] > 2:
+        if role not in ("headline", "subheadline") or n_lines[i] > 2 or heavy[i]:
             continue
         above, below = _neighbour(i, boxes, below=False), _neighbour(i, boxes, below=True)
         if above is None or below is None or any(roles[k] != "body" or n_lines[k] < 3 for k in (above, below)):

@@ -364,6 +364,25 @@ def test_a_long_run_of_heavy_lines_over_text_on_a_scan_is_its_head(headed):
     assert roles[-2] == ("body" if headed else "headline"), roles
 
 
+@pytest.mark.parametrize("heavy, role", [(True, "subheadline"), (False, "body")])
+def test_a_full_width_line_set_solid_in_a_column_is_a_head_only_when_heavy(heavy, role):
+    #  aaaaaaaaaaaaaaaaaaaa   a column of news: a line measured a little tall, full
+    #  Verkehrs-Anstalten..   width and set solid between text, is text boxed tall,
+    #  cccccccccccccccccccc   unless the ink shows it bold: a head set tight
+    from layout.frame import build_frame
+    from layout.roles import assign_roles
+
+    above = [Line(f"a{r}", f"text of the story on {r} goes on", (0, r * 22, 200, 20 + r * 22), height=20.0)
+             for r in range(4)]
+    head = [Line("h", "Verkehrs-Anstalten und Post", (0, 91, 190, 116), height=25.0)]
+    below = [Line(f"c{r}", f"text of the next one {r} goes on", (0, 122 + r * 22, 200, 142 + r * 22), height=20.0)
+             for r in range(4)]
+    page = Page(width=200, height=300, lines=tuple(above + head + below), provenance=Provenance(engine="rapidocr"))
+    frame = replace(build_frame(page), bold=tuple([False] * 4 + [heavy] + [False] * 4))
+    roles = assign_roles(page, frame, [list(range(4)), [4], list(range(5, 9))])
+    assert roles[1] == role, roles
+
+
 def test_a_cjk_paragraphs_last_line_with_its_stop_is_no_headline():
     body = [Line(f"b{r}", "即如这一回女子师范大学的风潮" + str(r), (0, r * 22, 300, 20 + r * 22), height=20.0)
             for r in range(6)]
