@@ -850,6 +850,23 @@ def test_a_scan_line_whose_leading_words_are_heavier_opens_with_a_run_in_head(th
     assert run_in_lines(page, img, build_frame(page)) == ({0} if opens else set())
 
 
+@pytest.mark.parametrize("rest_grey, opens", [(110, True), (20, False)])
+def test_a_scan_line_whose_leading_words_are_darker_opens_with_a_run_in_head(rest_grey, opens):
+    # Worn type: the regular face's thin strokes print grey, the bold head's black,
+    # at the same measured stroke width.
+    import cv2
+    import numpy as np
+    from layout.frame import build_frame
+    from layout.runin import run_in_lines
+
+    img = np.full((60, 700), 255, np.uint8)
+    cv2.putText(img, "Paris, 8.", (10, 40), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    cv2.putText(img, "Der Kaiser hat heute die", (160, 40), cv2.FONT_HERSHEY_SIMPLEX, 1.0, rest_grey, 2)
+    page = Page(width=700, height=60, lines=(Line("l0", "Paris, 8. Der Kaiser hat heute die", (10, 15, 560, 48),
+                                                  height=33.0),))
+    assert run_in_lines(page, img, build_frame(page)) == ({0} if opens else set())
+
+
 def test_a_run_in_head_opens_a_block_only_where_a_paragraph_may_start():
     from layout.runin import open_at
 
