@@ -51,7 +51,7 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
         roles = _run_on_lines(roles, boxes, text, n_lines, body)
     roles = _page_furniture(roles, boxes, text, body, n_lines)
     roles = _captions(roles, boxes, n_lines, _pictures(frame), body)
-    return _nameplate(roles, boxes, n_lines, sizes, body)
+    return _nameplate(roles, boxes, n_lines, sizes, body, text)
 
 
 LEAD_REACH = 1.0  # a byline or caption starts within this many text sizes under its head or picture
@@ -421,11 +421,14 @@ NAMEPLATE = 4.0  # a one-line head this many text sizes high can be the paper's 
 NAMEPLATE_PART = 2.0  # ... and heads this large on its row, or over it, are part of it
 
 
-def _nameplate(roles: list[str], boxes: list[Box], n_lines: list[int], sizes: list[float], body: float) -> list[str]:
+def _nameplate(roles: list[str], boxes: list[Box], n_lines: list[int], sizes: list[float], body: float,
+               text: list[str]) -> list[str]:
     """The paper's name across the top of a front page is the masthead.
 
     Its seed is a one-line head in type at least NAMEPLATE times the text (the largest
-    article headlines stay well under that) with no running text above it; heads of at
+    article headlines stay well under that), or NAMEPLATE_PART times it over the issue's
+    line (the date at one side, the number or folio at the other, right under it), with
+    no running text above it; heads of at
     least NAMEPLATE_PART sizes on its row, or set over it ("Königlich Preußischer" over
     "Staats-Anzeiger"), belong to it::
 
@@ -436,7 +439,9 @@ def _nameplate(roles: list[str], boxes: list[Box], n_lines: list[int], sizes: li
         return (roles[k] == "headline" and n_lines[k] == 1 and sizes[k] >= least * body
                 and (g.width(boxes[k]) >= g.height(boxes[k]) or not level))
 
-    seeds = [k for k in range(len(boxes)) if display(k, NAMEPLATE) and not _text_above(k, roles, boxes)]
+    seeds = [k for k in range(len(boxes)) if (display(k, NAMEPLATE) or display(k, NAMEPLATE_PART)
+                                              and _over_issue_line(k, boxes, text, body))
+             and not _text_above(k, roles, boxes)]
     if not seeds:
         return roles
     seed = min(seeds, key=lambda k: boxes[k][1])
@@ -451,6 +456,21 @@ def _nameplate(roles: list[str], boxes: list[Box], n_lines: list[int], sizes: li
                 members.add(k)
                 grown = True
     return ["masthead" if k in members else r for k, r in enumerate(roles)]
+
+
+ISSUE_LINE_REACH = 2.0  # the issue's line starts within this many text sizes under the name
+
+
+def _over_issue_line(k: int, boxes: list[Box], text: list[str], body: float) -> bool:
+    """Block k is the first thing on the page, and right under it stands the issue's
+    line: small blocks with digits (date, number, folio) on one row, on both sides of
+    its middle, as under a paper's name."""
+    x0, y0, x1, y1 = boxes[k]
+    if any(b[3] <= y0 for b in boxes):
+        return False
+    mid = (x0 + x1) / 2.0
+    under = [b for b, t in zip(boxes, text) if 0 <= b[1] - y1 <= ISSUE_LINE_REACH * body and _furniture_like(t, b, body)]
+    return any(a[2] < mid < b[0] and g.y_overlap_ratio(a, b) > 0.5 for a in under for b in under)
 
 
 def _text_above(k: int, roles: list[str], boxes: list[Box]) -> bool:

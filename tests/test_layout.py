@@ -383,6 +383,26 @@ def test_a_full_width_line_set_solid_in_a_column_is_a_head_only_when_heavy(heavy
     assert roles[1] == role, roles
 
 
+@pytest.mark.parametrize("issue_line, role", [(True, "masthead"), (False, "headline")])
+def test_a_paper_name_over_the_issue_line_is_the_masthead(issue_line, role):
+    #        Pagestitch-Anzeiger          the name, set 2.5 times the text, first on the
+    #  Freitag, 17. Mai 1933    Seite 1   page, over the issue's date and folio: the
+    #  aaaaaaaaaaaa  bbbbbbbbbbbb         masthead (a lead headline has no issue line)
+    from layout.frame import build_frame
+    from layout.roles import assign_roles
+
+    name = [Line("n", "Pagestitch-Anzeiger", (75, 0, 525, 50), height=50.0)]
+    issue = [Line("d", "Freitag, 17. Mai 1933", (0, 60, 150, 80), height=20.0),
+             Line("f", "Seite 1", (530, 60, 600, 80), height=20.0)] if issue_line else []
+    cols = [Line(f"{c}{r}", f"text of the story on {r} goes on", (c * 310, 100 + r * 22, c * 310 + 290, 120 + r * 22),
+                 height=20.0) for c in range(2) for r in range(12)]
+    page = Page(width=600, height=400, lines=tuple(name + issue + cols), provenance=Provenance(engine="rapidocr"))
+    groups = [[k] for k in range(len(name + issue))] + [list(range(len(name + issue) + 12 * c,
+                                                                   len(name + issue) + 12 * (c + 1))) for c in range(2)]
+    roles = assign_roles(page, build_frame(page), groups)
+    assert roles[0] == role, roles
+
+
 def test_a_cjk_paragraphs_last_line_with_its_stop_is_no_headline():
     body = [Line(f"b{r}", "即如这一回女子师范大学的风潮" + str(r), (0, r * 22, 300, 20 + r * 22), height=20.0)
             for r in range(6)]
