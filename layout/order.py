@@ -145,10 +145,38 @@ def modules(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tup
                 best = h
         if best is not None:
             owner[i] = best
+    owner.update(_sandwiched(boxes, owner, tol))
     groups: dict[int, list[int]] = {}
     for i in range(len(boxes)):
         groups.setdefault(owner.get(i, -1 - i), []).append(i)
     return list(groups.values())
+
+
+def _sandwiched(boxes: Sequence[Box], owner: dict[int, int], tol: float) -> dict[int, int]:
+    """Owners for the blocks no head claimed that lie inside a head's module, with
+    blocks of it above and below them in their column (an item cut off by a short dash
+    rule, a narrow line a rule covers): they are read in the column's flow, where they
+    stand, not before the module as a module of their own::
+
+        HHHHHHHH
+        aaaaaaaaaa
+          ----
+        xxxxx          <- x: no head's, inside H's module: read after a, before b
+        bbbbbbbbbb
+    """
+    members: dict[int, list[Box]] = {}
+    for i, h in owner.items():
+        members.setdefault(h, []).append(boxes[i])
+    out: dict[int, int] = {}
+    for i, b in enumerate(boxes):
+        if i in owner:
+            continue
+        for h, mine in members.items():
+            column = [m for m in mine if min(m[2], b[2]) - max(m[0], b[0]) > 0.5 * (b[2] - b[0])]
+            if any(m[3] <= b[1] + tol for m in column) and any(m[1] >= b[3] - tol for m in column):
+                out[i] = h
+                break
+    return out
 
 
 def runs_in(head: Box, b: Box, tol: float) -> bool:

@@ -908,3 +908,18 @@ def test_run_ins_are_measured_by_ink_where_no_font_names_a_heavy_weight(monkeypa
                   for k, (t, b) in enumerate(zip(["（天津五日电）所谓大内档案", "这东西在清朝"], weights)))
     reconstruct(Page(width=300, height=40, lines=lines))
     assert bool(calls) == measured
+
+
+def test_a_block_a_short_rule_cuts_off_inside_a_heads_column_is_read_where_it_stands():
+    #  HHHHHHHHHH
+    #  aaaaaaaaaa
+    #     ---         a dash rule over x (short, centred), not over most of b
+    #    xxxx         x is no head's, but H's column runs on under it: read a, x, b
+    #  bbbbbbbbbb
+    from layout.order import module_order, modules
+
+    boxes = [(0, 0, 100, 10), (0, 20, 100, 50), (20, 60, 50, 70), (0, 80, 100, 120)]
+    roles = ["headline", "body", "body", "body"]
+    rule = [((25, 55, 55, 56), "horizontal")]
+    assert sorted(map(sorted, modules(boxes, roles, rule, 10.0))) == [[0, 1, 2, 3]]
+    assert module_order(boxes, roles, rule, 10.0) == [0, 1, 2, 3]
