@@ -171,6 +171,9 @@ def _own_size(size: float, body: float) -> bool:
 
 FLOW_GAP = 0.5  # white space between lines of running text, in text sizes, at most
 FULL_WIDTH = 0.9  # share of its column's width a justified line fills
+# ... and a line of the column is no wider than the column (box padding aside): a head
+# that runs past the gutter over the next column is set over both, not in one of them.
+COLUMN_WIDTH_MAX = 1.15
 
 
 def _flowing_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body: float, frame: Frame,
@@ -179,7 +182,9 @@ def _flowing_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body:
     with running text set solid above and below it and no rule between, is text that
     measured tall (OCR boxes vary by a third in height): every head has white space
     around it. One whose every line the ink shows heavy (``heavy``) is a bold head set
-    tight in a column of news, as papers set one item under the next: it stays a head."""
+    tight in a column of news, as papers set one item under the next: it stays a head.
+    One that runs past the column's edge over the gutter (a head over two columns, set
+    tight under the text of the article before) is not a line of it either."""
     out = list(roles)
     rules = [sep for sep, kind in frame.separators if kind == "horizontal"]
     for i, role in enumerate(roles):
@@ -190,7 +195,8 @@ def _flowing_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body:
             continue
         b, a, c = boxes[i], boxes[above], boxes[below]
         solid = b[1] - a[3] < FLOW_GAP * body and c[1] - b[3] < FLOW_GAP * body
-        full = g.width(b) >= FULL_WIDTH * max(g.width(a), g.width(c))
+        column = max(g.width(a), g.width(c))
+        full = FULL_WIDTH * column <= g.width(b) <= COLUMN_WIDTH_MAX * column
         ruled = any(a[3] - body <= (r[1] + r[3]) / 2 <= c[1] + body and g.x_overlap(r, b) > 0 for r in rules)
         if solid and full and not ruled:
             out[i] = "body"

@@ -923,3 +923,20 @@ def test_a_block_a_short_rule_cuts_off_inside_a_heads_column_is_read_where_it_st
     rule = [((25, 55, 55, 56), "horizontal")]
     assert sorted(map(sorted, modules(boxes, roles, rule, 10.0))) == [[0, 1, 2, 3]]
     assert module_order(boxes, roles, rule, 10.0) == [0, 1, 2, 3]
+
+
+def test_a_head_over_two_columns_set_tight_under_text_stays_a_head():
+    # The head runs past the first column's edge over the gutter: a line of running
+    # text never does, so it opens the article under it though no white space or rule
+    # parts it from the text above.
+    page = page_from_ascii("""
+aaaaaaaaaa  bbbbbbbbbb
+aaaaaaaaaa  bbbbbbbbbb
+aaaaaaaaaa  bbbbbbbbbb
+CCCCCCCCCCCCCCCC
+cccccccccc  dddddddddd
+cccccccccc  dddddddddd
+cccccccccc  dddddddddd
+""")
+    result = reconstruct(page)
+    assert [b.role for b in result.blocks if b.role == "headline"] == ["headline"]
