@@ -72,12 +72,12 @@ def find_pictures(page: Page, gray: Any, s: float, scale: float) -> list[tuple[i
     small = cv2.resize(gray, (max(1, int(gray.shape[1] / f)), max(1, int(gray.shape[0] / f))), interpolation=cv2.INTER_AREA)
     k = scale / f  # page units -> small pixels
     pad = LINE_MARGIN * s / f
+    painted = np.zeros(small.shape, np.uint8)
     for line in page.lines:
         x0, y0, x1, y1 = (v * k for v in line.bbox)
-        cv2.rectangle(small, (int(x0 - pad), int(y0 - pad)), (int(x1 + pad), int(y1 + pad)), 255, -1)
-    small = cv2.medianBlur(small, 3)  # specks of a dirty scan are no tone
-    paper = float(np.median(small))
-    toned = (small < paper - PICTURE_TONE).astype(np.uint8)
+        cv2.rectangle(painted, (int(x0 - pad), int(y0 - pad)), (int(x1 + pad), int(y1 + pad)), 1, -1)
+    small = cv2.medianBlur(np.where(painted > 0, 255, small).astype(np.uint8), 3)  # specks are no tone
+    toned = (small < paper_level(small, painted == 0) - PICTURE_TONE).astype(np.uint8)
     # Close small gaps inside a picture, then open at more than a rule's thickness and a
     # stray letter's size: what stays is area, not strokes.
     toned = cv2.morphologyEx(toned, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
@@ -89,6 +89,34 @@ def find_pictures(page: Page, gray: Any, s: float, scale: float) -> list[tuple[i
         if w >= side and h >= side and area >= PICTURE_FILL * w * h:
             out.append((int(x * f), int(y * f), int((x + w) * f), int((y + h) * f)))
     return out
+
+
+PAPER_FITS = 3  # rounds of fitting the paper's level, each leaving out what is toned
+
+
+def paper_level(small: Any, bare: Any) -> Any:
+    """The paper's grey level at every pixel: a smooth (quadratic) surface fitted to the
+    page. A scan is lit unevenly (darker corners, a page curving off the glass), so
+    one level for the whole page takes a dark corner for tone and grows a picture out
+    to the page's edge. Each round leaves out the pixels well under the surface (the
+    pictures), so the fit follows the paper, not them; only ``bare`` pixels (no text
+    line painted over them) count."""
+    import numpy as np
+
+    h, w = small.shape
+    yy, xx = np.mgrid[0:h, 0:w]
+    x, y = (xx.ravel() / max(w - 1, 1)) - 0.5, (yy.ravel() / max(h - 1, 1)) - 0.5
+    basis = np.stack([np.ones_like(x), x, y, x * x, y * y, x * y], axis=1)
+    grey = small.ravel().astype(float)
+    bare = bare.ravel()
+    if bare.sum() < basis.shape[1]:
+        return np.full((h, w), float(np.median(grey)))
+    keep = bare & (grey >= np.median(grey[bare]) - PICTURE_TONE)
+    for _ in range(PAPER_FITS):
+        coef = np.linalg.lstsq(basis[keep], grey[keep], rcond=None)[0]
+        level = basis @ coef
+        keep = bare & (grey >= level - PICTURE_TONE / 2)
+    return level.reshape(h, w)
 
 
 def _through_text(box: tuple[float, float, float, float], b: Any) -> bool:

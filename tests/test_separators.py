@@ -75,6 +75,20 @@ def test_a_toned_area_is_a_picture_and_its_shading_no_rule():
     assert not [s for s in found if s.kind == "horizontal" and 60 < s.bbox[1] < 360]
 
 
+def test_a_scan_darker_at_the_top_holds_the_picture_alone():
+    # Lit unevenly, the paper darkens from 245 in the middle to 205 at the top edge, and
+    # most of the page is text (painted over before the paper is measured). The photo
+    # is found as it is printed, not grown up into the dark top edge.
+    img = np.full((900, 900), 245, np.uint8)
+    img[:300] = np.linspace(205, 245, 300).astype(np.uint8)[:, None]
+    img[120:420, 100:800] = 150
+    page = Page(width=900, height=900, lines=_text_lines(img, 440, 15))
+    pictures = [s.bbox for s in find_separators(page, img, SIZE) if s.kind == "picture"]
+    assert len(pictures) == 1
+    x0, y0, x1, y1 = pictures[0]
+    assert abs(x0 - 100) <= 10 and abs(y0 - 120) <= 10 and abs(x1 - 800) <= 10 and abs(y1 - 420) <= 10
+
+
 def test_a_frame_round_a_picture_stays_a_rule():
     img = np.full((700, 900), 255, np.uint8)
     img[60:360, 100:800] = 170
