@@ -13,10 +13,10 @@ Long runs of ink inside a picture (its edges, its shading) are no rules.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from layout import geometry as g
-from layout.model import Page, Separator
+from layout.model import Box, Page, Separator
 
 MIN_LENGTH = 4.0  # a rule is at least this many text sizes long
 MAX_THICKNESS = 0.35  # and at most this thick, in text sizes
@@ -32,7 +32,7 @@ def find_separators(page: Page, image: Any, size: float, skew: float = 0.0) -> t
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     scale = gray.shape[1] / page.width if page.width else 1.0
     s = max(2.0, size * scale)
-    pictures = [_back_to_page(b, gray.shape, 0.0, scale) for b in find_pictures(page, gray, s, scale)]
+    unturned = gray  # pictures are found on the image as scanned, their boxes unturned
     if abs(skew) > 0.2:
         center = (gray.shape[1] / 2.0, gray.shape[0] / 2.0)
         m = cv2.getRotationMatrix2D(center, skew, 1.0)  # undo the skew so rules are level
@@ -49,6 +49,8 @@ def find_separators(page: Page, image: Any, size: float, skew: float = 0.0) -> t
             if thick <= MAX_THICKNESS * s + 2:
                 box = _back_to_page((x, y, x + w, y + h), gray.shape, skew, scale)
                 found.append(Separator(box, kind))
+    rules_v = [r.bbox for r in found if r.kind == "vertical"]
+    pictures = [_back_to_page(b, unturned.shape, 0.0, scale) for b in find_pictures(page, unturned, s, scale, rules_v)]
     line_boxes = np.array([ln.bbox for ln in page.lines], dtype=float).reshape(-1, 4)
     rules = [r for r in _not_in_clusters(found, size)
              if not _inside_any(r.bbox, pictures, size) and not (r.kind == "horizontal" and _through_text(r.bbox, line_boxes))]
@@ -61,10 +63,12 @@ PICTURE_TONE = 30  # grey levels darker than the paper: toned, not blank
 LINE_MARGIN = 0.2  # text sizes of white painted around each text line
 
 
-def find_pictures(page: Page, gray: Any, s: float, scale: float) -> list[tuple[int, int, int, int]]:
+def find_pictures(page: Page, gray: Any, s: float, scale: float,
+                  rules: Sequence[Box] = ()) -> list[tuple[int, int, int, int]]:
     """Boxes (image pixels) of pictures: toned areas left once the text lines are
     painted white. Works at about four pixels per text size, which is plenty for
-    areas several text sizes large and makes the cost negligible."""
+    areas several text sizes large and makes the cost negligible. ``rules`` (column
+    rules, page units) part pictures they run through (see _cut_at_rules)."""
     import cv2
     import numpy as np
 
@@ -82,12 +86,39 @@ def find_pictures(page: Page, gray: Any, s: float, scale: float) -> list[tuple[i
     # stray letter's size: what stays is area, not strokes.
     toned = cv2.morphologyEx(toned, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     toned = cv2.morphologyEx(toned, cv2.MORPH_OPEN, np.ones((6, 6), np.uint8))
+    toned = _cut_at_rules(toned, [tuple(v * scale / f for v in r) for r in rules])
     n, _, stats, _ = cv2.connectedComponentsWithStats(toned, connectivity=8)
     side = PICTURE_SIDE * 4.0
     out = []
     for x, y, w, h, area in stats[1:n]:
         if w >= side and h >= side and area >= PICTURE_FILL * w * h:
             out.append((int(x * f), int(y * f), int((x + w) * f), int((y + h) * f)))
+    return out
+
+
+def _cut_at_rules(toned: Any, rules: list[tuple[float, ...]]) -> Any:
+    """Toned areas (``toned``, about four pixels per text size) parted along the column
+    rules (same pixels) that run through them from above their top to below their
+    bottom. A column rule stands in the gutter between two pictures set side by side,
+    never across one (a picture over several columns breaks the rules off at its
+    edges): on a blurred scan the narrow gutter tones over and the two pictures would
+    be taken for one wide picture over both columns' text::
+
+        |            |            column rule from above to below the pictures:
+        | #########  |  #######   two pictures, one in each column
+        | #########  |  #######
+        |            |
+    """
+    import cv2
+
+    reach = 4  # pixels: one text size (see find_pictures), above and below
+    n, _, stats, _ = cv2.connectedComponentsWithStats(toned, connectivity=8)
+    out = toned.copy()
+    for x, y, w, h, _ in stats[1:n]:
+        for r in rules:
+            mid = int(round((r[0] + r[2]) / 2.0))
+            if x + 1 < mid < x + w - 2 and r[1] <= y - reach and r[3] >= y + h + reach:
+                out[y:y + h, max(0, mid - 1):mid + 2] = 0  # three pixels: wider than the rule
     return out
 
 

@@ -89,6 +89,22 @@ def test_a_scan_darker_at_the_top_holds_the_picture_alone():
     assert abs(x0 - 100) <= 10 and abs(y0 - 120) <= 10 and abs(x1 - 800) <= 10 and abs(y1 - 420) <= 10
 
 
+def test_a_column_rule_parts_two_pictures_whose_gutter_toned_over():
+    #   |          |          a column rule from above to below two grey photos set in
+    #   | ######## | ######   neighbouring columns; the blurred gutter between them is
+    #   | ######## | ######   as grey as they are. Two pictures, one on each side.
+    img = np.full((800, 1000), 255, np.uint8)
+    img[200:500, 100:800] = 200
+    img[200:380, 510:800] = 190
+    img[40:530, 488:491] = 0
+    page = Page(width=1000, height=800, lines=_text_lines(img, 560, 7))
+    found = find_separators(page, img, SIZE)
+    pictures = sorted(s.bbox for s in found if s.kind == "picture")
+    assert len(pictures) == 2
+    assert pictures[0][2] <= 492 and pictures[1][0] >= 486
+    assert any(s.kind == "vertical" and 480 <= s.bbox[0] <= 495 for s in found)
+
+
 def test_a_frame_round_a_picture_stays_a_rule():
     img = np.full((700, 900), 255, np.uint8)
     img[60:360, 100:800] = 170
