@@ -38,6 +38,7 @@ def find_separators(page: Page, image: Any, size: float, skew: float = 0.0) -> t
         m = cv2.getRotationMatrix2D(center, skew, 1.0)  # undo the skew so rules are level
         gray = cv2.warpAffine(gray, m, (gray.shape[1], gray.shape[0]), borderValue=255)
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    ink = np.maximum(ink, _faint_ink(gray, s))
     found: list[Separator] = []
     for kind, kernel in (("vertical", (1, int(MIN_LENGTH * s))), ("horizontal", (int(MIN_LENGTH * s), 1))):
         opened = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
@@ -120,6 +121,21 @@ def _cut_at_rules(toned: Any, rules: list[tuple[float, ...]]) -> Any:
             if x + 1 < mid < x + w - 2 and r[1] <= y - reach and r[3] >= y + h + reach:
                 out[y:y + h, max(0, mid - 1):mid + 2] = 0  # three pixels: wider than the rule
     return out
+
+
+RULE_TONE = 30  # grey levels under the paper's own level: ink of a faint rule
+
+
+def _faint_ink(gray: Any, s: float) -> Any:
+    """Pixels RULE_TONE under the paper's level around them (a blurred scan prints a thin
+    rule grey, lighter than Otsu's threshold, which the page's black text sets)."""
+    import cv2
+    import numpy as np
+
+    f = max(1.0, s / 4.0)
+    small = cv2.resize(gray, (max(1, int(gray.shape[1] / f)), max(1, int(gray.shape[0] / f))), interpolation=cv2.INTER_AREA)
+    paper = cv2.resize(cv2.dilate(small, np.ones((9, 9), np.uint8)), (gray.shape[1], gray.shape[0]))
+    return ((gray.astype(np.int16) < paper.astype(np.int16) - RULE_TONE) * 255).astype(np.uint8)
 
 
 PAPER_FITS = 3  # rounds of fitting the paper's level, each leaving out what is toned

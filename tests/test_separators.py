@@ -105,6 +105,17 @@ def test_a_column_rule_parts_two_pictures_whose_gutter_toned_over():
     assert any(s.kind == "vertical" and 480 <= s.bbox[0] <= 495 for s in found)
 
 
+def test_a_faint_grey_rule_between_black_text_is_a_rule():
+    # A blurred scan prints a thin rule grey (190 on paper of 235): lighter than the
+    # threshold the black text sets for the page, but well under the paper around it.
+    img = np.full((700, 900), 235, np.uint8)
+    lines = _text_lines(img, 40, 8) + _text_lines(img, 330, 8)
+    img[292:295, 100:800] = 190
+    page = Page(width=900, height=700, lines=lines)
+    rules = [s for s in find_separators(page, img, SIZE) if s.kind == "horizontal"]
+    assert len(rules) == 1 and 288 <= rules[0].bbox[1] <= 296
+
+
 def test_a_frame_round_a_picture_stays_a_rule():
     img = np.full((700, 900), 255, np.uint8)
     img[60:360, 100:800] = 170
