@@ -38,7 +38,7 @@ def find_separators(page: Page, image: Any, size: float, skew: float = 0.0) -> t
         m = cv2.getRotationMatrix2D(center, skew, 1.0)  # undo the skew so rules are level
         gray = cv2.warpAffine(gray, m, (gray.shape[1], gray.shape[0]), borderValue=255)
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    ink = np.maximum(ink, _faint_ink(gray, s))
+    ink = cv2.max(ink, _faint_ink(gray, s))
     found: list[Separator] = []
     for kind, kernel in (("vertical", (1, int(MIN_LENGTH * s))), ("horizontal", (int(MIN_LENGTH * s), 1))):
         opened = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
@@ -135,7 +135,7 @@ def _faint_ink(gray: Any, s: float) -> Any:
     f = max(1.0, s / 4.0)
     small = cv2.resize(gray, (max(1, int(gray.shape[1] / f)), max(1, int(gray.shape[0] / f))), interpolation=cv2.INTER_AREA)
     paper = cv2.resize(cv2.dilate(small, np.ones((9, 9), np.uint8)), (gray.shape[1], gray.shape[0]))
-    return ((gray.astype(np.int16) < paper.astype(np.int16) - RULE_TONE) * 255).astype(np.uint8)
+    return cv2.compare(gray, cv2.subtract(paper, RULE_TONE), cv2.CMP_LT)  # uint8 throughout: it is cheap
 
 
 PAPER_FITS = 3  # rounds of fitting the paper's level, each leaving out what is toned
@@ -160,7 +160,8 @@ def paper_level(small: Any, bare: Any) -> Any:
         return np.full((h, w), float(np.median(grey)))
     keep = bare & (grey >= np.median(grey[bare]) - PICTURE_TONE)
     for _ in range(PAPER_FITS):
-        coef = np.linalg.lstsq(basis[keep], grey[keep], rcond=None)[0]
+        a = basis[keep]
+        coef = np.linalg.lstsq(a.T @ a, a.T @ grey[keep], rcond=None)[0]  # normal equations: 6 x 6
         level = basis @ coef
         keep = bare & (grey >= level - PICTURE_TONE / 2)
     return level.reshape(h, w)
