@@ -221,6 +221,30 @@ def splits_a_word(piece: Piece) -> bool:
     return any(c.ends_with_hyphen(a) and c.starts_lower(b) for a, b in zip(piece.lines, piece.lines[1:]))
 
 
+# A heading is set in larger type than the text: where the text under it is set to the
+# same measure, its lines hold many more characters. At or under this share of the text's
+# characters per line a doubtful title reads as a heading (headlines over one column hold
+# 35-70% of the text's characters per line; a text column beside a wider one, 70% and more).
+LARGE_TYPE = 0.7
+
+
+def _measure(piece: Piece) -> int | None:
+    """Characters per line a piece was set to: its longest line but the last (a last
+    line may stop short); None for one line, which says only that it fitted."""
+    if len(piece.lines) < 2:
+        return None
+    return max(len(line) for line in piece.lines[:-1])
+
+
+def large_type_over(title: Piece, text: Piece) -> bool:
+    """Is ``title`` set in clearly larger type than ``text``, which starts a sentence
+    under it? Then it is the heading of that text, not a column of it."""
+    a, b = _measure(title), _measure(text)
+    if a is None or b is None or opens_mid_sentence(text):
+        return False
+    return a <= LARGE_TYPE * b
+
+
 def repeated_title(piece: Piece, kind: str, repeated: bool) -> bool:
     """Was this piece typed a credit line only because its text stands twice on the page,
     though it looks like a title?"""
@@ -240,11 +264,20 @@ def settle_titles(pieces: list[Piece], kinds: list[str], vocab: Vocabulary, repe
     has_pred = set(succ.values())
     out = list(kinds)
     for k, kind in enumerate(doubtful):
-        if kind == MAYBE_TITLE and k in succ and kinds[succ[k]] in TITLE_FOLLOWERS:
+        if kind == MAYBE_TITLE and k in succ and _title_follower(pieces, kinds, k, succ[k]):
             out[k] = "headline"
         if kind == MAYBE_CREDIT and k not in has_pred and k in succ:
             out[k] = "headline"
     return out
+
+
+def _title_follower(pieces: list[Piece], kinds: list[str], k: int, j: int) -> bool:
+    """Does ``j``, following the doubtful title ``k``, make ``k`` a headline? A credit
+    line, caption, sub-head or jump line stands under a headline and never under text;
+    text set in clearly smaller type than ``k`` stands under its heading."""
+    if kinds[j] in TITLE_FOLLOWERS:
+        return True
+    return kinds[j] in ("body", MAYBE_TITLE) and large_type_over(pieces[k], pieces[j])
 
 
 # ------------------------------------------------------------------ similarity
@@ -423,8 +456,9 @@ def pair_score(
     if kj == MAYBE_TITLE:
         kj = "body"  # what stands under something else is text
     if ki == MAYBE_TITLE:
-        # a headline only if a credit, caption or sub-head follows it
-        ki = "headline" if kj in TITLE_FOLLOWERS else "body"
+        # a headline only if a credit, caption or sub-head follows it, or text in
+        # clearly smaller type
+        ki = "headline" if _title_follower(pieces, kinds, i, j) else "body"
         doubt = TITLE_DOUBT if ki == "headline" else 0.0
     if i == j or "furniture" in (ki, kj) or kj == "headline" or ki == "jump-to":
         return NEVER, ()
@@ -655,7 +689,7 @@ class ChainSearch:
         kinds = self.kinds
         total = start_score(self.pieces[chain[0]], kinds[chain[0]]) + end_score(self.pieces[chain[-1]], kinds[chain[-1]])
         total += sum(self.link(a, b) for a, b in zip(chain, chain[1:]))
-        if _heads_chain(chain, kinds):
+        if _heads_chain(chain, kinds, self.pieces):
             texts = tuple(k for k in chain if kinds[k] in TEXT_KINDS)
             if texts:
                 total += self.fit(chain[0], texts)
@@ -802,12 +836,12 @@ def head_order_pairs(
     return out
 
 
-def _heads_chain(chain: list[int], kinds: list[str]) -> bool:
+def _heads_chain(chain: list[int], kinds: list[str], pieces: list[Piece]) -> bool:
     """Does the chain start with a headline (or a doubtful title acting as one)?"""
     first = kinds[chain[0]]
     if first in ("headline", MAYBE_CREDIT):
         return True
-    return first == MAYBE_TITLE and len(chain) > 1 and kinds[chain[1]] in TITLE_FOLLOWERS
+    return first == MAYBE_TITLE and len(chain) > 1 and _title_follower(pieces, kinds, chain[0], chain[1])
 
 
 def _column_top(k: int, pieces: list[Piece], kinds: list[str]) -> bool:

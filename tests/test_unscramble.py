@@ -206,6 +206,43 @@ def test_a_full_stopped_heading_over_a_credit_line_is_a_headline():
     assert result.articles[0].title.startswith("Ministerium")
 
 
+# A long title wrapped in large type over one column, with no credit line under it: its
+# lines hold about half the characters of the text lines under it.
+LARGE_TYPE_HEAD = """Federalist No. 20:
+The Same Subject
+Continued (The
+Insufficiency of the
+Present Union)
+
+To the People of the State of New York: THE
+United Netherlands are a confederacy of re-
+publics, or rather of aristocracies of a very
+remarkable texture, yet confirming all the
+lessons derived from those which we have
+already reviewed.
+"""
+
+
+def test_a_title_in_large_type_over_its_text_is_a_headline():
+    from layout.unscramble import Vocabulary, large_type_over, settle_titles
+
+    pieces, kinds = _raw_kinds(LARGE_TYPE_HEAD)
+    assert kinds == ["body", "body"] and large_type_over(pieces[0], pieces[1])
+    assert not large_type_over(pieces[1], pieces[0])
+    assert settle_titles(pieces, kinds, Vocabulary(pieces))[0] == "headline"
+    assert unscramble(LARGE_TYPE_HEAD).articles[0].title.startswith("Federalist No. 20")
+
+
+def test_text_in_the_same_type_is_no_heading():
+    from layout.unscramble import Piece, large_type_over
+
+    column = Piece(0, ("The board met on Monday and", "the strike was called off."))
+    beside = Piece(1, ("The union said it would meet", "again on Friday."))
+    assert not large_type_over(column, beside)
+    one_line = Piece(2, ("The Same Subject",))  # one line says only that it fitted
+    assert not large_type_over(one_line, beside)
+
+
 def test_running_text_is_no_title_candidate():
     from layout.unscramble import Piece, title_candidate
 
