@@ -812,8 +812,11 @@ class ChainSearch:
 
 # The order of what stands under two headlines pasted one after the other, against their
 # heights: (side by side, or apart) x (the first ends higher, lower, or they tie) ->
-# (the first's follower comes first?, cost of the other order).
-ORDER_COSTS = {("run", "higher"): (True, 3.0), ("run", "lower"): (False, 2.0), ("run", "tie"): (True, 0.5),
+# (the first's follower comes first?, cost of the other order). The costs are near the log
+# odds counted on 24 generated pages (seed 9101): side by side and ending higher, 33 in
+# order to 2; ending lower, 42 reversed to 6; of one height, 34 in order to 10 (the head
+# pasted first stands left or higher, and a head of the same lines pasted after it lower).
+ORDER_COSTS = {("run", "higher"): (True, 3.0), ("run", "lower"): (False, 2.0), ("run", "tie"): (True, 1.0),
                ("apart", "higher"): (True, 2.0), ("apart", "tie"): (True, 1.0)}
 
 

@@ -511,6 +511,19 @@ def test_side_by_side_headlines_pay_for_an_unlikely_order_of_their_followers():
     assert search.disorder({0: 2, 1: 3}, {0: 2, 1: 3}) == 0.0
 
 
+def test_side_by_side_heads_of_one_height_keep_their_followers_in_paste_order():
+    from layout.unscramble import ChainSearch, Vocabulary, head_order_pairs
+
+    # not the lead (a continued story opens the page), two one-line heads side by side:
+    # no height tells which ends higher, but the one pasted first mostly does (3 to 1)
+    paste = "Strike (continued)\n\nFloods\n\nHarbour\n\nBy Ann Lee\n\nBy Tom Fox\n"
+    pieces, kinds = _raw_kinds(paste)
+    pairs = head_order_pairs(pieces, kinds, None)
+    assert pairs[(1, 2)] == (True, 1.0)
+    search = ChainSearch(pieces, kinds, Vocabulary(pieces))
+    assert search.disorder({1: 4, 2: 3}, {1: 4, 2: 3}) == 1.0
+
+
 def test_a_headline_with_nothing_under_it_is_text():
     from layout.unscramble import Vocabulary, type_pieces
 
