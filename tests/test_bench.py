@@ -196,3 +196,16 @@ def test_real_paste_takes_blocks_by_row_then_left_and_scores_grouping() -> None:
     unordered, track = replace(rp, id="p2", article_order=[]), Track()
     run_paste_real(ctx, track, unordered)
     assert "link_f1" not in track.to_json()["pagestitch"]["pages"]["p2"]  # no links known, none scored
+
+
+def test_paste_errors_classify_links_by_roles_column_and_side_by_side_heads() -> None:
+    from benchmarks.paste_errors import link_class
+    from benchmarks.truth import TruthSegment
+
+    def seg(role: str, x0: float) -> TruthSegment:
+        return TruthSegment(id=role, article="a0", text="", line_ids=(), bbox=(x0, 0.0, x0 + 50.0, 10.0), role=role)
+
+    assert link_class(seg("body", 10), seg("body", 70), False) == "body->body across-col"
+    assert link_class(seg("body", 10), seg("body", 11), True) == "body->body same-col"
+    assert link_class(seg("headline", 10), seg("byline", 10), True) == "head->credit [side-by-side heads]"
+    assert link_class(seg("dateline", 10), seg("caption", 10), False) == "credit->caption"
