@@ -23,7 +23,9 @@ Chains of successors are the articles. Around the assignment:
 - a short piece typed body may be a headline (German headings end in a full stop,
   narrow columns wrap long titles): a first solution lets it head a group at a cost,
   and it stays a headline if a credit line, caption, sub-head or jump line went under
-  it (``settle_titles``); a piece with a word hyphenated across its lines is text;
+  it, or text whose lines hold far more characters (``large_type_over``: a heading is
+  set in larger type; ``settle_titles``); a piece with a word hyphenated across its
+  lines is text;
 - a title that stands twice on the page ("Bayern") looks like a repeated credit line:
   the same first solution makes it a headline if nothing stands over it;
 - a local search exchanges the tails of two chains or two credit lines, or moves one
