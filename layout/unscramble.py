@@ -328,6 +328,43 @@ class Vocabulary:
 # ------------------------------------------------------------------ scores
 
 
+# The value of a solution is a weighted sum of named cues (``pair_features``,
+# ``start_features``, ``end_features``, ``ChainSearch.features``): each cue is a count or
+# a measure, and these are its weights. They were set by hand; ``python -m
+# benchmarks.fit_unscramble DEV_DIR...`` refits them on generated pages with ground truth.
+WEIGHTS: dict[str, float] = {
+    # a head (headline, credit, caption, jump line) over what follows it
+    "head_follow": 1.0,  # ``_proximity``: where the paste puts what stands under a head
+    "head_cover": 3.0,  # share of the headline's words the text under it uses
+    "head_sim": 2.0,  # shared vocabulary of the headline and the text under it
+    "head_step": 1.0,  # the next part of the head group follows (headline, credit, text)
+    "continued": 1.0,  # ``_continued_pair``: a "(continued)" headline over its jump line
+    "title_doubt": -TITLE_DOUBT,  # a short piece typed body read as a headline
+    "credit_doubt": -CREDIT_DOUBT,  # a repeated title read as a headline
+    "mid_sentence_under_head": -MID_SENTENCE_UNDER_HEAD,  # text opening mid-sentence under a head
+    # text going on in another piece
+    "evidence": 1.0,  # ``continuation_evidence`` across the cut
+    "split_word": 1.5,  # a word cut in two across the cut
+    "text_sim": 4.0,  # shared vocabulary of the two pieces
+    "column_step": 1.0,  # ``_column_step``: the next column is pasted next
+    "text_link": -1.0,  # every link between texts
+    "jump_close": 1.0,  # a jump line closes an open column (+1.5) or a closed one (-1.0)
+    "jump_follow": 0.5,  # ``_proximity`` of the jump line
+    # ends of chains (``start_features``, ``end_features``)
+    "start_head": 5.0, "start_jump_from": 2.5, "start_credit": -3.0, "start_open": -3.0, "start_text": -0.5,
+    "end_closing": 5.0, "end_head": -3.0, "end_closed": 0.5, "end_open": -2.5,
+    # a whole article (``ChainSearch``)
+    "fit_cover": 3.0 * FIT_WEIGHT, "fit_sim": 2.0 * FIT_WEIGHT,  # the headline's fit, once per article
+    "back_step": -BACK_WITHOUT_PICTURE,  # ``_back_steps_without_picture``
+    "never": NEVER,  # a link that may not be made (not fitted)
+}
+
+
+def weigh(features: dict[str, float]) -> float:
+    """The value of a set of cues under ``WEIGHTS``."""
+    return sum(WEIGHTS[k] * v for k, v in features.items())
+
+
 # Order of the items of an article from the top; a sub-head is rare, so it sits between
 # two ranks and skipping it costs the headline's credit nothing.
 RANK = {"headline": 0, "subheadline": 0.5, "jump-from": 1, "byline": 1, "dateline": 2, "caption": 3, "body": 4, "jump-to": 5}
@@ -435,7 +472,26 @@ def pair_score(
     above: dict[int, int] | None = None,
     fit: bool = True,
 ) -> tuple[float, tuple[str, ...]]:
-    """Score of ``j`` directly following ``i``.
+    """Score of ``j`` directly following ``i``: its cues (``pair_features``) weighed."""
+    f, why = pair_features(i, j, pieces, kinds, vocab, slots, reach, above, fit)
+    return (NEVER, ()) if f is None else (weigh(f), why)
+
+
+Features = dict[str, float]
+
+
+def pair_features(
+    i: int,
+    j: int,
+    pieces: list[Piece],
+    kinds: list[str],
+    vocab: Vocabulary,
+    slots: dict[int, float] | None = None,
+    reach: dict[int, tuple[int, ...]] | None = None,
+    above: dict[int, int] | None = None,
+    fit: bool = True,
+) -> tuple[Features | None, tuple[str, ...]]:
+    """The cues for ``j`` directly following ``i`` (None: a link that may not be made).
 
     ``reach`` and ``above`` come from an earlier solution: for a head's candidate
     follower, the text pieces (captions and body) that hang under it; for a credit line,
@@ -448,11 +504,15 @@ def pair_score(
         # better of the two, a headline at a cost
         as_head, as_credit = list(kinds), list(kinds)
         as_head[i], as_credit[i] = "headline", "byline"
-        h = pair_score(i, j, pieces, as_head, vocab, slots, reach, above, fit)
-        k = pair_score(i, j, pieces, as_credit, vocab, slots, reach, above, fit)
-        return max((h[0] - CREDIT_DOUBT, h[1] + (REPEAT_NOTE,)), k)
+        h, hw = pair_features(i, j, pieces, as_head, vocab, slots, reach, above, fit)
+        k, kw = pair_features(i, j, pieces, as_credit, vocab, slots, reach, above, fit)
+        if h is not None:
+            h, hw = {**h, "credit_doubt": 1.0}, hw + (REPEAT_NOTE,)
+        if h is None or (k is not None and weigh(k) >= weigh(h)):
+            return k, kw
+        return h, hw
     ki, kj = kinds[i], kinds[j]
-    doubt = 0.0
+    doubt = False
     if kj == MAYBE_CREDIT:
         kj = "byline"  # what stands under a headline is its credit
     if kj == MAYBE_TITLE:
@@ -461,48 +521,70 @@ def pair_score(
         # a headline only if a credit, caption or sub-head follows it, or text in
         # clearly smaller type
         ki = "headline" if _title_follower(pieces, kinds, i, j) else "body"
-        doubt = TITLE_DOUBT if ki == "headline" else 0.0
+        doubt = ki == "headline"
     if i == j or "furniture" in (ki, kj) or kj == "headline" or ki == "jump-to":
-        return NEVER, ()
+        return None, ()
     ri, rj = RANK[ki], RANK[kj]
     if ki in HEAD_KINDS:
         # heads go down the head group: headline, credits, caption, text
         if rj <= ri or kj == "jump-to":
-            return NEVER, ()
+            return None, ()
         if j < i:
             # what stands under a head starts lower (on a vertical page, further left), and
             # a paste runs in that order: it never comes before the head
-            return NEVER, ()
-        prox = _proximity(i, j, (slots or {}).get(i))
-        texts = _texts_under(j, kinds, reach)
-        head = (i if ki == "headline" else (above or {}).get(i)) if fit else None
-        cover = vocab.coverage_in(head, texts) if head is not None else 0.0
-        sim = max((vocab.similarity(head, t) for t in texts), default=0.0) if head is not None else 0.0
-        step = 1.0 if rj - ri <= 1 else 0.0  # a head is followed by the next part of its group
-        why = (f"follows in paste ({prox:+.1f})", f"title words in text {cover:.2f}", f"shared vocabulary {sim:.2f}")
-        jump = _continued_pair(pieces[i].text, ki, kj)
-        if jump:
-            why += ("continued headline over its continued-from line" if jump > 0 else "continued-from line under a fresh headline",)
-        if doubt:
-            why += (TITLE_NOTE,)
-        if kj == "body" and ki != "jump-from" and opens_mid_sentence(pieces[j]):
-            # an article's text starts a sentence under its heads (a story carried over
-            # from another page goes on mid-sentence, but under its continued-from line);
-            # text that opens inside a sentence is a column top beside the head
-            doubt += MID_SENTENCE_UNDER_HEAD
-            why += ("text opens mid-sentence",)
-        return prox + 3.0 * cover + 2.0 * sim + step + jump - doubt, why
+            return None, ()
+        return _head_features(i, j, pieces, kinds, (ki, kj), vocab, slots, reach, above, fit, doubt)
     if kj in HEAD_KINDS:
-        return NEVER, ()  # bylines and captions follow the head, never body text
+        return None, ()  # bylines and captions follow the head, never body text
     ev, why = c.continuation_evidence(pieces[i].lines[-1], pieces[j].lines[0])
     if kj == "jump-to":
         # the jump line closes the column its article breaks off in
-        return (1.5 if not c.ends_sentence(pieces[i].text) else -1.0) + 0.5 * _proximity(i, j), why + ("jump line",)
+        close = 1.5 if not c.ends_sentence(pieces[i].text) else -1.0
+        return {"jump_close": close, "jump_follow": _proximity(i, j)}, why + ("jump line",)
     sim = vocab.similarity(i, j)
     step = _column_step(i, j, _column_top(j, pieces, kinds))
-    if "a word spans the cut" in why or "the split word is a known word" in why:
-        ev += 1.5  # a word cut in two outweighs which column happens to come next
-    return ev + 4.0 * sim + step - 1.0, why + (f"shared vocabulary {sim:.2f}", f"paste step {step:+.1f}")
+    # a word cut in two outweighs which column happens to come next
+    split = 1.0 if "a word spans the cut" in why or "the split word is a known word" in why else 0.0
+    f = {"evidence": ev, "split_word": split, "text_sim": sim, "column_step": step, "text_link": 1.0}
+    return f, why + (f"shared vocabulary {sim:.2f}", f"paste step {step:+.1f}")
+
+
+def _head_features(
+    i: int,
+    j: int,
+    pieces: list[Piece],
+    kinds: list[str],
+    kinds_ij: tuple[str, str],
+    vocab: Vocabulary,
+    slots: dict[int, float] | None,
+    reach: dict[int, tuple[int, ...]] | None,
+    above: dict[int, int] | None,
+    fit: bool,
+    doubt: bool,
+) -> tuple[Features, tuple[str, ...]]:
+    """The cues for ``j`` standing under the head ``i`` (see ``pair_features``)."""
+    ki, kj = kinds_ij
+    prox = _proximity(i, j, (slots or {}).get(i))
+    texts = _texts_under(j, kinds, reach)
+    head = (i if ki == "headline" else (above or {}).get(i)) if fit else None
+    cover = vocab.coverage_in(head, texts) if head is not None else 0.0
+    sim = max((vocab.similarity(head, t) for t in texts), default=0.0) if head is not None else 0.0
+    step = 1.0 if RANK[kj] - RANK[ki] <= 1 else 0.0  # a head is followed by the next part of its group
+    why = (f"follows in paste ({prox:+.1f})", f"title words in text {cover:.2f}", f"shared vocabulary {sim:.2f}")
+    jump = _continued_pair(pieces[i].text, ki, kj)
+    if jump:
+        why += ("continued headline over its continued-from line" if jump > 0 else "continued-from line under a fresh headline",)
+    if doubt:
+        why += (TITLE_NOTE,)
+    mid = kj == "body" and ki != "jump-from" and opens_mid_sentence(pieces[j])
+    if mid:
+        # an article's text starts a sentence under its heads (a story carried over
+        # from another page goes on mid-sentence, but under its continued-from line);
+        # text that opens inside a sentence is a column top beside the head
+        why += ("text opens mid-sentence",)
+    f = {"head_follow": prox, "head_cover": cover, "head_sim": sim, "head_step": step, "continued": jump,
+         "title_doubt": float(doubt), "mid_sentence_under_head": float(mid)}
+    return f, why
 
 
 def _texts_under(j: int, kinds: list[str], reach: dict[int, tuple[int, ...]] | None) -> tuple[int, ...]:
@@ -541,28 +623,40 @@ def texts_reached(succ: dict[int, int], kinds: list[str]) -> dict[int, tuple[int
 
 def end_score(piece: Piece, kind: str) -> float:
     """Value of ``piece`` having no successor."""
+    return weigh(end_features(piece, kind))
+
+
+def end_features(piece: Piece, kind: str) -> Features:
+    """The cue for ``piece`` having no successor: a jump line or furniture closes; a
+    head heads something; text should end its sentence."""
     if kind in ("furniture", "jump-to"):
-        return 5.0
+        return {"end_closing": 1.0}
     if kind in HEAD_KINDS or kind == MAYBE_CREDIT:
-        return -3.0
-    return 0.5 if c.ends_sentence(piece.text) or c.ends_with_sign_off(piece.text) else -2.5
+        return {"end_head": 1.0}
+    closed = c.ends_sentence(piece.text) or c.ends_with_sign_off(piece.text)
+    return {"end_closed": 1.0} if closed else {"end_open": 1.0}
 
 
 def start_score(piece: Piece, kind: str) -> float:
     """Value of ``piece`` having no predecessor."""
+    return weigh(start_features(piece, kind))
+
+
+def start_features(piece: Piece, kind: str) -> Features:
+    """The cue for ``piece`` having no predecessor."""
     if kind in ("headline", "furniture"):
-        return 5.0
+        return {"start_head": 1.0}
     if kind == "jump-from":
         # a carried story's text starts under it, and it under the story's headline
-        return 2.5
+        return {"start_jump_from": 1.0}
     if kind == MAYBE_CREDIT:
-        return 5.0 - CREDIT_DOUBT
+        return {"start_head": 1.0, "credit_doubt": 1.0}
     if kind in ("subheadline", "byline", "dateline", "caption"):
-        return -3.0
+        return {"start_credit": 1.0}
     first = piece.lines[0]
     if c.starts_lower(first) or first[:1] in "，、,.;；：:)）」』”":
-        return -3.0
-    return -0.5
+        return {"start_open": 1.0}
+    return {"start_text": 1.0}
 
 
 Scores = dict[tuple[int, int], tuple[float, tuple[str, ...]]]
@@ -615,7 +709,7 @@ class ChainSearch:
 
     def __init__(self, pieces: list[Piece], kinds: list[str], vocab: Vocabulary, widths: dict[int, int] | None = None) -> None:
         self.pieces, self.kinds, self.vocab = pieces, kinds, vocab
-        self.slots = follower_slots(pieces, kinds, widths)
+        self.slots, self.widths = follower_slots(pieces, kinds, widths), widths
         self.memo: dict[tuple[int, int], float] = {}
         self.fits: dict[tuple[int, tuple[int, ...]], float] = {}
         self.values: dict[tuple[int, ...], float] = {}
@@ -677,7 +771,7 @@ class ChainSearch:
         if key not in self.fits:
             vocab = self.vocab
             sim = max((vocab.similarity(head, t) for t in texts), default=0.0)
-            self.fits[key] = FIT_WEIGHT * (3.0 * vocab.coverage_in(head, texts) + 2.0 * sim)
+            self.fits[key] = WEIGHTS["fit_cover"] * vocab.coverage_in(head, texts) + WEIGHTS["fit_sim"] * sim
         return self.fits[key]
 
     def value(self, chain: list[int]) -> float:
@@ -695,7 +789,38 @@ class ChainSearch:
             texts = tuple(k for k in chain if kinds[k] in TEXT_KINDS)
             if texts:
                 total += self.fit(chain[0], texts)
-        return total - BACK_WITHOUT_PICTURE * _back_steps_without_picture(chain, kinds, self.pieces)
+        return total + WEIGHTS["back_step"] * _back_steps_without_picture(chain, kinds, self.pieces)
+
+    def features(self, succ: dict[int, int]) -> Counter[str]:
+        """The cues of a whole solution, summed: ``total`` is their weighed sum (less the
+        order costs that ``WEIGHTS`` sets under zero). The weights are fitted on these."""
+        out: Counter[str] = Counter()
+        chains = _chains(succ, len(self.pieces))
+        for chain in chains:
+            out.update(self._chain_features(chain))
+        follower = self._followers(chains)
+        classes = head_order_classes(self.pieces, self.kinds, self.widths)
+        for (a, b), (in_order, _) in self.pairs.items():
+            fa, fb = follower.get(a), follower.get(b)
+            if fa is not None and fb is not None and fa > b and fb > b and (fa < fb) != in_order:
+                side, rel = classes[(a, b)]
+                out[f"order_{side}_{rel}"] += 1.0
+        return out
+
+    def _chain_features(self, chain: list[int]) -> Counter[str]:
+        kinds, pieces = self.kinds, self.pieces
+        out: Counter[str] = Counter(start_features(pieces[chain[0]], kinds[chain[0]]))
+        out.update(end_features(pieces[chain[-1]], kinds[chain[-1]]))
+        for a, b in zip(chain, chain[1:]):
+            f, _ = pair_features(a, b, pieces, kinds, self.vocab, self.slots, fit=False)
+            out.update(f or {"never": 1.0})
+        if _heads_chain(chain, kinds, pieces):
+            texts = tuple(k for k in chain if kinds[k] in TEXT_KINDS)
+            if texts:
+                out["fit_cover"] += self.vocab.coverage_in(chain[0], texts)
+                out["fit_sim"] += max(self.vocab.similarity(chain[0], t) for t in texts)
+        out["back_step"] += _back_steps_without_picture(chain, kinds, pieces)
+        return out
 
     def total(self, succ: dict[int, int]) -> float:
         """Value of a whole solution: the sum of its chains' values, less its disorder."""
@@ -822,22 +947,41 @@ ORDER_COSTS = {("run", "higher"): (True, 3.0), ("run", "lower"): (False, 2.0), (
                ("apart", "higher"): (True, 2.0), ("apart", "tie"): (True, 1.0)}
 
 
+# Their costs are weights of the solution's value like the others (``WEIGHTS``), one cue
+# per class: a pair of followers against the order of that class.
+WEIGHTS.update({f"order_{side}_{rel}": -cost for (side, rel), (_, cost) in ORDER_COSTS.items()})
+
+
 def head_order_pairs(
     pieces: list[Piece], kinds: list[str], widths: dict[int, int] | None
 ) -> dict[tuple[int, int], tuple[bool, float]]:
     """For pairs of headlines, whether the first one's follower should come first if both
-    come after both headlines, and the cost of the other order (``ORDER_COSTS``)."""
+    come after both headlines, and the cost of the other order (``ORDER_COSTS``, weighed
+    in ``WEIGHTS``; a cost under zero counts as none)."""
+    out: dict[tuple[int, int], tuple[bool, float]] = {}
+    for pair, (side, rel) in head_order_classes(pieces, kinds, widths).items():
+        cost = -WEIGHTS[f"order_{side}_{rel}"]
+        if cost > 0:
+            out[pair] = (ORDER_COSTS[(side, rel)][0], cost)
+    return out
+
+
+def head_order_classes(
+    pieces: list[Piece], kinds: list[str], widths: dict[int, int] | None
+) -> dict[tuple[int, int], tuple[str, str]]:
+    """For pairs of headlines, their class in ``ORDER_COSTS``: side by side or apart, and
+    whether the first ends higher, lower or at one height with the other."""
     heads = [k for k, kind in enumerate(kinds) if kind == "headline"]
     lead = heads[0] if heads and not CONTINUED_HEAD.search(pieces[heads[0]].text) else None
     height = {h: head_height(pieces[h], h == lead, (widths or {}).get(h, 1)) for h in heads}
-    out: dict[tuple[int, int], tuple[bool, float]] = {}
+    out: dict[tuple[int, int], tuple[str, str]] = {}
     for x, a in enumerate(heads):
         for b in heads[x + 1 :]:
             side = "run" if all(kinds[k] == "headline" for k in range(a + 1, b)) else "apart"
             d = height[a] - height[b]
             rel = "higher" if d < -0.5 else ("lower" if d > 0.5 else "tie")
-            if (side, rel) in ORDER_COSTS and ORDER_COSTS[(side, rel)][1] > 0:
-                out[(a, b)] = ORDER_COSTS[(side, rel)]
+            if (side, rel) in ORDER_COSTS:
+                out[(a, b)] = (side, rel)
     return out
 
 

@@ -545,3 +545,23 @@ def test_a_shorter_credit_pasted_first_stands_over_the_first_text():
     kinds = [piece_kind(p, False, False) for p in tall_first]
     crossed = {0: 2, 2: 5, 1: 3, 3: 4}
     assert order_credits_by_text(crossed, tall_first, kinds)[0] == crossed  # may end lower: left alone
+
+
+def test_a_solutions_value_is_the_weighed_sum_of_its_cues():
+    """``ChainSearch.total`` is ``WEIGHTS`` applied to ``ChainSearch.features``, so the
+    weights can be fitted on the cues (benchmarks/fit_unscramble.py)."""
+    from layout.unscramble import ChainSearch, Vocabulary, choose_links, weigh
+
+    paste = ("Harbour Strike Ends\n\nLibrary Opens Late\n\nBy Ann Lee\n\nBy Tom Fox\n\n"
+             "The harbour strike ended on Monday.\nThe dockers met at noon and\nvoted, the union said, to go\n\n"
+             "The library opens late in winter.\nIts keeper said so on Friday\nand asked the council for\n\n"
+             "back to work on the morning tide.\n\nmore oil for its lamps this year.\n")
+    pieces, kinds = _raw_kinds(paste)
+    vocab = Vocabulary(pieces)
+    succ, _ = choose_links(pieces, kinds, vocab)
+    search = ChainSearch(pieces, kinds, vocab)
+    for solution in (succ, {0: 2, 2: 4, 4: 6, 1: 3, 3: 5, 5: 7}, {}):
+        features = search.features(solution)
+        assert abs(search.total(solution) - weigh(features)) < 1e-9
+    assert search.features({0: 2})["head_step"] == 1.0  # a headline, then the next part of its group
+
