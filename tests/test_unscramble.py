@@ -565,3 +565,10 @@ def test_a_solutions_value_is_the_weighed_sum_of_its_cues():
         assert abs(search.total(solution) - weigh(features)) < 1e-9
     assert search.features({0: 2})["head_step"] == 1.0  # a headline, then the next part of its group
 
+
+def test_fit_unscramble_maps_true_links_to_paste_pieces():
+    """A segment pasted in two parts links part to part, then on to the next segment."""
+    from benchmarks.fit_unscramble import true_successors
+
+    seg_of = ["h", "b1", "x", "b1", "b2", None]
+    assert true_successors(frozenset({("h", "b1"), ("b1", "b2")}), seg_of) == {0: 1, 1: 3, 3: 4}
