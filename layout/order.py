@@ -497,4 +497,25 @@ def _centred(i: int, boxes: Sequence[Box], pictures: Sequence[Box], lo: float, h
     under = [b for b in others if y1 - TOL * size <= b[1] <= y1 + FLUSH_REACH * size
              and min(b[2], x1) - max(b[0], x0) > 0]
     first = min(under, key=lambda b: b[1], default=None)
-    return first is None or abs(first[0] - x0) >= FLUSH_TOL * size
+    if first is None or abs(first[0] - x0) >= FLUSH_TOL * size:
+        return True
+    return _centred_over_columns(boxes[i], others, lo, hi, size)
+
+
+def _centred_over_columns(head: Box, others: Sequence[Box], lo: float, hi: float, size: float) -> bool:
+    """A head flush with the column under its first word is still centred when it
+    stands in the very middle of the columns that start under its free row, some of
+    them left of it: the story starts in the left-most of them (its byline, its first
+    lines), and the head's edge only happens to meet a column's::
+
+              HHHHHH                 H is flush with b but centred over a, b and c:
+        aaaaa  bbbbb  ccccc          the story starts at the top of a.
+    """
+    x0, _, x1, y1 = head
+    tol = FLUSH_TOL * size
+    under = [b for b in others if y1 - TOL * size <= b[1] <= y1 + FLUSH_REACH * size
+             and b[0] >= lo - tol and b[2] <= hi + tol]
+    if not under:
+        return False
+    left, right = min(b[0] for b in under), max(b[2] for b in under)
+    return left < x0 - tol and right > x1 + tol and abs((left + right) / 2.0 - (x0 + x1) / 2.0) <= tol

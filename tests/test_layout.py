@@ -702,6 +702,17 @@ def test_a_head_flush_with_the_picture_under_it_heads_the_columns_to_its_right()
     assert wide[0][0] == 100 and wide[0][2] >= 300
 
 
+def test_a_head_flush_with_one_column_but_centred_over_three_heads_all_three():
+    #         HHHHHHH               H's left edge meets b's by chance, but H stands in
+    #  aaaaa  bbbbbbb  ccccc        the very middle of a, b and c: the story starts at
+    #  aaaaa  bbbbbbb  ccccc        the top of a, left of the head.
+    from layout.order import widen_headlines
+
+    boxes = [(100, 0, 170, 20), (0, 30, 90, 90), (100, 30, 170, 90), (180, 30, 270, 90)]
+    wide = widen_headlines(boxes, ["headline", "body", "body", "body"], (), 14.0)
+    assert wide[0][0] <= 0 and wide[0][2] >= 270
+
+
 def test_a_picture_on_a_heads_row_bounds_the_head():
     #  HHHHH  ######  bbbbb     H stands beside a picture: it heads its own side
     #  aaaaa  ######  bbbbb     only, not column b past the picture
