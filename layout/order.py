@@ -139,7 +139,9 @@ def modules(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tup
         for h in heads:
             w = wide[h]
             covered = min(w[2], b[2]) - max(w[0], b[0])
-            under = w[3] <= b[1] + tol or runs_in(boxes[h], b, tol)
+            # A block reaching up into the head's box from below (a sub-head set close
+            # under a large head, padded boxes on a skewed scan) is under it too.
+            under = w[3] <= b[1] + tol or _set_under(boxes[h], b, tol) or runs_in(boxes[h], b, tol)
             if under and covered >= 0.5 * (b[2] - b[0]) and (best is None or w[3] > wide[best][3]) \
                     and not _ruled_off(w, b, rules, tol):
                 best = h
@@ -433,7 +435,7 @@ def widen_headlines(boxes: Sequence[Box], roles: Sequence[str], separators: Sequ
     pictures = [s for s, kind in separators if kind == "picture"]
     for i in heads:
         x0, y0, x1, y1 = boxes[i]
-        lo, hi = _free_row(i, boxes, separators, size)
+        lo, hi = _free_row(i, boxes, separators, size, roles)
         centre = (x0 + x1) / 2.0
         if _centred(i, boxes, pictures, lo, hi, size):
             reach = min(centre - lo, hi - centre)
@@ -452,7 +454,8 @@ FLUSH_REACH = 10.0
 FLUSH_TOL = 0.5
 
 
-def _free_row(i: int, boxes: Sequence[Box], separators: Sequence[tuple[Box, str]], size: float) -> tuple[float, float]:
+def _free_row(i: int, boxes: Sequence[Box], separators: Sequence[tuple[Box, str]], size: float,
+              roles: Sequence[str] = ()) -> tuple[float, float]:
     """How far the row of block i is free of other blocks and column rules, left and right."""
     tol = TOL * size
     x0, y0, x1, y1 = boxes[i]
@@ -461,6 +464,8 @@ def _free_row(i: int, boxes: Sequence[Box], separators: Sequence[tuple[Box, str]
     # padded OCR boxes) do not stop it.
     for j, b in enumerate(boxes):
         if j == i or not (b[1] < y1 - tol and b[3] > y0 + tol):
+            continue
+        if j < len(roles) and roles[j] in ("headline", "subheadline") and _set_under(boxes[i], b, tol):
             continue
         # A short line on the row (a signature set flush right) stops the row where its
         # column starts: the column runs on past the row, above the line.
@@ -478,6 +483,15 @@ def _free_row(i: int, boxes: Sequence[Box], separators: Sequence[tuple[Box, str]
             elif s[2] <= x0 + tol:
                 lo = max(lo, s[2])
     return lo, hi
+
+
+def _set_under(head: Box, b: Box, tol: float) -> bool:
+    """Head b (a sub-head, an author line in head type) starts in the lower half of the
+    head's row and ends below it: set close under a large head, its box reaching up
+    into the head's (padded boxes, a skewed scan), it is the head's own sub-head, under
+    it, not a head beside it that ends the row the head heads. (Text beside a head
+    that starts a little lower is another article's column: it still ends the row.)"""
+    return b[1] > (head[1] + head[3]) / 2.0 and b[3] > head[3] + tol
 
 
 def _with_text_above(b: Box, boxes: Sequence[Box], size: float) -> Box:

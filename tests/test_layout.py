@@ -713,6 +713,27 @@ def test_a_head_flush_with_one_column_but_centred_over_three_heads_all_three():
     assert wide[0][0] <= 0 and wide[0][2] >= 270
 
 
+def test_a_sub_head_reaching_up_into_a_large_heads_box_does_not_end_its_row():
+    #          HHHHHHHH           s (a sub-head set close under the large head H, its
+    #  sssss   HHHHHHHH           box reaching a little into H's) stands under H's row,
+    #  sssss                      not on it: the row H heads runs on to the page's edge.
+    #  tttttttttttttttttttttt
+    from layout.order import _free_row
+
+    boxes = [(110, 0, 190, 60), (0, 52, 80, 82), (0, 100, 300, 200)]
+    lo, _ = _free_row(0, boxes, (), 14.0, ["headline", "subheadline", "body"])
+    assert lo == 0
+    # Text starting there is another article's column beside H: it ends H's row.
+    lo, _ = _free_row(0, boxes, (), 14.0, ["headline", "body", "body"])
+    assert lo > 80
+    # ... and H claims s and the text under both: one module, H first.
+    from layout.order import module_order, modules
+
+    roles = ["headline", "subheadline", "body"]
+    assert modules(boxes, roles, (), 14.0) == [[0, 1, 2]]
+    assert module_order(boxes, roles, (), 14.0) == [0, 1, 2]
+
+
 def test_a_picture_on_a_heads_row_bounds_the_head():
     #  HHHHH  ######  bbbbb     H stands beside a picture: it heads its own side
     #  aaaaa  ######  bbbbb     only, not column b past the picture
