@@ -19,7 +19,7 @@ from layout.frame import Frame, build_frame, measured_weights
 from layout.model import Block, Box, Column, Link, Page, Provenance
 from layout.order import ORDERINGS, tier_cuts
 from layout.roles import assign_roles, lead_spacing, refine_in_order, split_leads
-from layout.runin import open_at, run_in_lines
+from layout.runin import open_at, run_in_lines, split_heads
 from layout.separators import find_separators, merge_separators
 from layout.stitch import stitch_article
 
@@ -73,6 +73,8 @@ def reconstruct(page: Page, image: Any = None, **options: Any) -> Page:
 
     t = time.perf_counter()
     groups, runins = open_at(group_lines(page, frame, BlockParams()), runins, page)
+    if runins:
+        page, groups, runins, frame = _split_heads(page, groups, runins, frame)
     roles = assign_roles(page, frame, groups)
     groups, roles = split_leads(frame, groups, roles)
     frame_boxes = [g.union(frame.boxes[i] for i in grp) for grp in groups]
@@ -108,6 +110,19 @@ def reconstruct(page: Page, image: Any = None, **options: Any) -> Page:
         links=links,
         provenance=_provenance(page.provenance, opts, frame, timings),
     )
+
+
+def _split_heads(page: Page, groups: list[list[int]], opened: set[int], frame: Frame
+                 ) -> tuple[Page, list[list[int]], set[int], Frame]:
+    """Run-in heads that open an item cut off their lines (layout.runin.split_heads),
+    and the frame measured again for the new lines: a head is heavy, the rest of its
+    line weighs as the line did."""
+    heavy = {i for i in opened if frame.is_bold(i)}
+    page, groups, heads, origin = split_heads(page, groups, opened, heavy)
+    old = frame.bold
+    bold = tuple(True if k in heads else (old[i] if old else None) for k, i in enumerate(origin))
+    frame = build_frame(page, "vertical" if frame.vertical else "horizontal")
+    return page, groups, heads, replace(frame, bold=bold)
 
 
 def _order(frame_boxes: list[Box], roles: list[str], frame: Frame, opts: Options) -> list[int]:

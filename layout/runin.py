@@ -10,11 +10,12 @@ of the line's width.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from layout.continuity import ends_sentence
 from layout.frame import LATIN_EMS, Frame, box_ink
-from layout.model import Page
+from layout.model import Line, Page
 
 RUN_IN_WORDS = 4  # a run-in dateline ends its first full stop within this many words
 RUN_IN_REST = 8  # ... and this many characters of text at least follow it on the line
@@ -70,6 +71,39 @@ def _ems(text: str) -> float:
     return sum(LATIN_EMS[kind(ch)] for ch in text)
 
 
+def _cut(line: Line, lead: str) -> float:
+    """Where the lead ends inside the line's box, by its share of the line's ems."""
+    x0, _, x1, _ = line.bbox
+    return x0 + (x1 - x0) * _ems(lead) / max(1e-6, _ems(line.text))
+
+
+def split_heads(page: Page, groups: list[list[int]], opened: set[int], heavy: set[int]
+                ) -> tuple[Page, list[list[int]], set[int], list[int]]:
+    """The page with each line that opens an item with a run-in head cut in two lines,
+    the head (heavy) and the text after it, as a PDF's reader cuts a bold head off its
+    line (ocr.pdf.split_run_in): the dateline is the item's head, its text runs on
+    after it in the block the whole line opened (see open_at). A line heavy as a whole
+    stays whole: the roles take it for a head already. Returns the page, its groups,
+    the new indices of the opening lines (or their heads), and each new line's old index."""
+    lines: list[Line] = []
+    origin: list[int] = []
+    new_of: dict[int, list[int]] = {}
+    for i, line in enumerate(page.lines):
+        lead = run_in_prefix(line.text) if i in opened and i not in heavy else None
+        new_of[i] = [len(lines)] if lead is None else [len(lines), len(lines) + 1]
+        if lead is None:
+            lines.append(line)
+        else:
+            x0, y0, x1, y1 = line.bbox
+            cut = _cut(line, lead)
+            lines.append(replace(line, id=f"{line.id}h", text=lead, bbox=(x0, y0, cut, y1), polygon=None, bold=True))
+            lines.append(replace(line, text=line.text[len(lead):].strip(), bbox=(cut, y0, x1, y1), polygon=None))
+        origin += [i] * len(new_of[i])
+    out = [[k for i in grp for k in new_of[i]] for grp in groups]
+    heads = {new_of[i][0] for i in opened}
+    return replace(page, lines=tuple(lines)), out, heads, origin
+
+
 def run_in_lines(page: Page, image: Any, frame: Frame) -> set[int]:
     """Indices of the lines (not heavy as a whole) whose leading words are set in a
     heavier face than the rest of the line: a head run in before its text."""
@@ -85,7 +119,7 @@ def run_in_lines(page: Page, image: Any, frame: Frame) -> set[int]:
         if lead is None:
             continue
         x0, y0, x1, y1 = line.bbox
-        cut = x0 + (x1 - x0) * _ems(lead) / max(1e-6, _ems(line.text))
+        cut = _cut(line, lead)
         head, rest = box_ink(gray, (x0, y0, cut, y1), scale), box_ink(gray, (cut, y0, x1, y1), scale)
         if head and rest and (head[1] >= RUN_IN_STROKE * rest[1] and head[0] >= rest[0]
                               or head[0] >= RUN_IN_INK * rest[0]):

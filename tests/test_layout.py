@@ -928,6 +928,25 @@ def test_a_run_in_head_opens_a_block_only_where_a_paragraph_may_start():
     assert open_at([[0, 1, 2, 3]], {1, 3}, page) == ([[0], [1, 2, 3]], {1})
 
 
+def test_a_run_in_head_that_opens_an_item_is_cut_off_its_line():
+    # "Paris, 8." heads its item: a line of its own (heavy), the text after it a line
+    # in the block its whole line opened; a run-in that opens nothing stays whole.
+    from layout.runin import split_heads
+
+    lines = tuple(Line(f"l{k}", t, (0, 12 * k, 300, 12 * k + 10)) for k, t in enumerate(
+        ["the end of an item.", "Paris, 8. Der Kaiser", "hat heute die", "Rom, 4. Juli ohne"]))
+    page, groups, heads, origin = split_heads(Page(width=300, height=60, lines=lines), [[0], [1, 2, 3]], {1}, set())
+    assert [ln.text for ln in page.lines] == ["the end of an item.", "Paris, 8.", "Der Kaiser", "hat heute die",
+                                             "Rom, 4. Juli ohne"]
+    assert groups == [[0], [1, 2, 3, 4]] and heads == {1} and origin == [0, 1, 1, 2, 3]
+    head, rest = page.lines[1], page.lines[2]
+    assert head.bold and head.bbox[0] == 0 and head.bbox[2] == rest.bbox[0] < 150 and rest.bbox[2] == 300
+    assert len({ln.id for ln in page.lines}) == 5
+    # A line heavy as a whole is a head already: it stays whole.
+    page, groups, heads, _ = split_heads(Page(width=300, height=60, lines=lines), [[0], [1, 2, 3]], {1}, {1})
+    assert page.lines == lines and groups == [[0], [1, 2, 3]] and heads == {1}
+
+
 @pytest.mark.parametrize("weights, measured", [((False, False), True), ((None, None), True), ((True, False), False)])
 def test_run_ins_are_measured_by_ink_where_no_font_names_a_heavy_weight(monkeypatch, weights, measured):
     # A PDF whose bold is a regular face stroked thicker names no heavy font: its
