@@ -12,13 +12,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
+from unicodedata import east_asian_width
 
 from layout.continuity import ends_sentence
 from layout.frame import LATIN_EMS, Frame, box_ink
 from layout.model import Line, Page
 
 RUN_IN_WORDS = 4  # a run-in dateline ends its first full stop within this many words
-RUN_IN_REST = 8  # ... and this many characters of text at least follow it on the line
+# ... and this many characters of text at least follow it on the line, a full-width
+# (CJK) sign counting two: a narrow Chinese column holds some twelve signs a line, so
+# a dateline of seven leaves five ("（上海二日电）自从去年春").
+RUN_IN_REST = 8
 # A dateline in brackets closes them within this many signs (a long Chinese agency
 # dateline, "（新华社乌鲁木齐二十五日电）", takes fifteen; "(Von unserem Korrespondenten.)" 30).
 RUN_IN_BRACKETS = {"(": ")", "（": "）", "[": "]", "〔": "〕", "【": "】"}
@@ -47,7 +51,7 @@ def run_in_prefix(text: str) -> str | None:
         lead = " ".join(words[:k + 1])
         if word.endswith(".") and any(ch.isalpha() for ch in lead):
             # A head starts with a capital; a lead in lower case ends a sentence begun above.
-            return lead if len(text) - len(lead) >= RUN_IN_REST and lead[0].isupper() else None
+            return lead if _signs(text[len(lead):]) >= RUN_IN_REST and lead[0].isupper() else None
     return None
 
 
@@ -61,7 +65,12 @@ def _bracketed_lead(text: str) -> str | None:
         return None
     lead = text[:end + 1]
     rest = text[end + 1:].strip()
-    return lead if len(rest) >= RUN_IN_REST and any(ch.isalpha() for ch in lead) else None
+    return lead if _signs(rest) >= RUN_IN_REST and any(ch.isalpha() for ch in lead) else None
+
+
+def _signs(text: str) -> int:
+    """Length of the text in half-width signs: a full-width (CJK) sign is two."""
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _ems(text: str) -> float:

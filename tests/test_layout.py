@@ -878,6 +878,7 @@ def test_run_in_prefix_is_a_dateline_in_brackets():
     assert run_in_prefix("(Von unserem Korrespondenten.) Der Kaiser hat") == "(Von unserem Korrespondenten.)"
     assert run_in_prefix("（？）麻袋，塞在孔庙中的敬一亭里") is None  # no letter: no head
     assert run_in_prefix("（南京五日电）所谓") is None  # no text after it on the line
+    assert run_in_prefix("（上海二日电）自从去年春") == "（上海二日电）"  # five full-width signs are text enough
 
 
 def _inked_line(lead_thickness: int) -> tuple:
