@@ -948,6 +948,20 @@ def test_a_run_in_head_that_opens_an_item_is_cut_off_its_line():
     assert page.lines == lines and groups == [[0], [1, 2, 3]] and heads == {1}
 
 
+def test_the_date_on_the_issues_line_is_no_dateline_to_cut():
+    # "Freitag. 23 Juni 1933" reads as a run-in, but it shares its row only with the
+    # folio far across the page; a dateline in a column has the next column close by.
+    from layout.runin import on_issue_line
+
+    issue = (Line("l0", "Freitag. 23 Juni 1933", (0, 0, 150, 10), height=10.0),
+             Line("l1", "Seite 1", (500, 0, 550, 10), height=10.0))
+    column = (Line("l0", "Paris, 8. Der Kaiser hat", (0, 0, 150, 10), height=10.0),
+              Line("l1", "Seite 1 der Zeitung heute", (165, 0, 315, 10), height=10.0))
+    assert on_issue_line(Page(width=600, height=20, lines=issue), 0)
+    assert not on_issue_line(Page(width=600, height=20, lines=column), 0)
+    assert not on_issue_line(Page(width=600, height=20, lines=issue[:1]), 0)
+
+
 @pytest.mark.parametrize("weights, measured", [((False, False), True), ((None, None), True), ((True, False), False)])
 def test_run_ins_are_measured_by_ink_where_no_font_names_a_heavy_weight(monkeypatch, weights, measured):
     # A PDF whose bold is a regular face stroked thicker names no heavy font: its
