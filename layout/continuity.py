@@ -14,6 +14,9 @@ from functools import lru_cache
 _FINAL = set("。！？!?．.…;；:：")
 _CLOSERS = set("」』”’\"')）]】》〉")
 _OPENERS = {"「": "」", "『": "』", "“": "”", "（": "）", "(": ")", "《": "》", "【": "】", "[": "]"}
+# The brackets a dateline is set in at the start of an item ("（新华社北京五日电）",
+# "(Von unserem Korrespondenten.)"): the PDF reader and the run-in finder both know them.
+DATELINE_BRACKETS = {"(": ")", "（": "）", "[": "]", "〔": "〕", "【": "】"}
 # Agency sign-offs that close an article: （新华社北京2月15日电） is a dateline at the
 # start, but "(AP)" / "(dpa)" / "（完）" / "（记者 张三）" at the end mark the end.
 _SIGN_OFF = re.compile(r"(（完）|\(完\)|（记者[^）]{0,12}）|（编辑[^）]{0,12}）|\((AP|AFP|dpa|Reuters|epd|KNA)\))\s*$")

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 from unicodedata import east_asian_width
 
-from layout.continuity import ends_sentence
+from layout.continuity import DATELINE_BRACKETS, ends_sentence
 from layout.frame import LATIN_EMS, Frame, box_ink
 from layout.model import Line, Page
 
@@ -25,7 +25,6 @@ RUN_IN_WORDS = 4  # a run-in dateline ends its first full stop within this many 
 RUN_IN_REST = 8
 # A dateline in brackets closes them within this many signs (a long Chinese agency
 # dateline, "（新华社乌鲁木齐二十五日电）", takes fifteen; "(Von unserem Korrespondenten.)" 30).
-RUN_IN_BRACKETS = {"(": ")", "（": "）", "[": "]", "〔": "〕", "【": "】"}
 RUN_IN_BRACKET_SIGNS = 40
 # Strokes of a bold face are about half again as wide as the regular's. On generated
 # flow pages (dev seed 8808, check seed 8909) the capitalised leads of regular lines
@@ -59,7 +58,7 @@ def _bracketed_lead(text: str) -> str | None:
     """The lead in brackets that opens the line, when it is a few signs with a letter
     in them and text follows: Chinese agency copy sets its dateline so ("（新华社北京
     五日电）"), and older Western papers their "(Von unserem Korrespondenten.)"."""
-    close = RUN_IN_BRACKETS.get(text[:1])
+    close = DATELINE_BRACKETS.get(text[:1])
     end = text.find(close, 1, RUN_IN_BRACKET_SIGNS + 1) if close else -1
     if end < 0:
         return None

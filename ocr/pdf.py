@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-from layout.continuity import is_cjk
+from layout.continuity import DATELINE_BRACKETS, is_cjk
 from layout.model import Line, Page, Provenance, Separator
 from ocr.engines.base import Engine
 from ocr.gutters import uneven_gap
@@ -689,12 +689,11 @@ def text_lines(chars: Sequence[Char], rules: Sequence[Separator], scale: float) 
 # flow of a column: set in bold at the start of the item's first line, it ends in a full
 # stop and the text runs on in regular type on the same line (in a narrow column, only
 # a word or two of it: the line is the head's, mostly). A bold run with fewer than
-# RUN_IN_REST regular glyphs after it is a bold line (a head) that ends in a sign set
+# RUN_IN_REST_GLYPHS regular glyphs after it is a bold line (a head) that ends in a sign set
 # in the text's face. Chinese agency copy sets its dateline in brackets instead
 # ("（新华社北京五日电）"): a bold run that opens and closes a bracket is a head too.
-RUN_IN_REST = 2
+RUN_IN_REST_GLYPHS = 2
 RUN_IN_STOPS = ".:"
-RUN_IN_BRACKETS = {"(": ")", "（": "）", "[": "]", "〔": "〕", "【": "】"}
 
 
 def split_run_in(segment: Sequence[Char]) -> list[Sequence[Char]]:
@@ -705,7 +704,7 @@ def split_run_in(segment: Sequence[Char]) -> list[Sequence[Char]]:
     while k < len(glyphs) and glyphs[k].bold:
         k += 1
     rest = glyphs[k:]
-    if k == 0 or len(rest) < RUN_IN_REST:
+    if k == 0 or len(rest) < RUN_IN_REST_GLYPHS:
         return [segment]
     head = glyphs[:k]
     # A bold number ("1.", "§ 3.") heads a list item or a clause of its article, not an item.
@@ -723,7 +722,7 @@ def closes_run_in(head: str) -> bool:
     head = head.strip()
     if not head:
         return False
-    return head[-1] in RUN_IN_STOPS or RUN_IN_BRACKETS.get(head[0]) == head[-1]
+    return head[-1] in RUN_IN_STOPS or DATELINE_BRACKETS.get(head[0]) == head[-1]
 
 
 def _renamed(line: Line, index: int) -> Line:
