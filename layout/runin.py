@@ -153,16 +153,35 @@ def run_in_lines(page: Page, image: Any, frame: Frame) -> set[int]:
     return out
 
 
+# A line that ends this many text sizes short of its block's right edge does not run on
+# to the next one: it is a paragraph's last line (justified lines fill the measure).
+SHORT_LINE = 2.0
+
+
+def _closes_paragraph(page: Page, grp: list[int], prev: int) -> bool:
+    """Line prev ends a paragraph: it ends a sentence, or it is a short line that ends in
+    a closing bracket, the source cited after a quoted passage ("…的风格。”(《现代》
+    六三)"), whose sentence end stands before the bracket, on the line above."""
+    line = page.lines[prev]
+    if ends_sentence(line.text):
+        return True
+    if line.text.rstrip()[-1:] not in DATELINE_BRACKETS.values():
+        return False
+    measure = max(page.lines[k].bbox[2] for k in grp)
+    return line.bbox[2] <= measure - SHORT_LINE * line.size
+
+
 def open_at(groups: list[list[int]], runins: set[int], page: Page) -> tuple[list[list[int]], set[int]]:
     """Groups cut before each run-in head that starts a paragraph (its block's first
-    line, or a line after a sentence end): a head opens an item, never a line that runs
-    on from the sentence above. Returns the groups and the heads that open one."""
+    line, or a line after a paragraph's end, see _closes_paragraph): a head opens an
+    item, never a line that runs on from the sentence above. Returns the groups and the
+    heads that open one."""
     out: list[list[int]] = []
     opened: set[int] = set()
     for grp in groups:
         part: list[int] = []
         for i in grp:
-            if i in runins and (not part or ends_sentence(page.lines[part[-1]].text)):
+            if i in runins and (not part or _closes_paragraph(page, grp, part[-1])):
                 opened.add(i)
                 if part:
                     out.append(part)

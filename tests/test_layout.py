@@ -929,6 +929,21 @@ def test_a_run_in_head_opens_a_block_only_where_a_paragraph_may_start():
     assert open_at([[0, 1, 2, 3]], {1, 3}, page) == ([[0], [1, 2, 3]], {1})
 
 
+def test_a_run_in_head_opens_a_block_after_a_short_line_closing_a_citation():
+    # "(《现代》六三)" cites the source after a quoted paragraph: the sentence ended on
+    # the line above, so a dateline on the next line opens an item; the same bracket
+    # ending a full line may run on, and a run-in after it stays in its block.
+    from layout.runin import open_at
+
+    def page(last_x1: float) -> Page:
+        texts = ["已经有一种风格。”(《现代》", "六三)", "（上海十九日电）还记得去年", "夏天住在北京的时候"]
+        return Page(width=300, height=60, lines=tuple(
+            Line(f"l{k}", t, (0, 12 * k, last_x1 if k == 1 else 300, 12 * k + 10)) for k, t in enumerate(texts)))
+
+    assert open_at([[0, 1, 2, 3]], {2}, page(60)) == ([[0, 1], [2, 3]], {2})
+    assert open_at([[0, 1, 2, 3]], {2}, page(295)) == ([[0, 1, 2, 3]], set())
+
+
 def test_a_run_in_head_that_opens_an_item_is_cut_off_its_line():
     # "Paris, 8." heads its item: a line of its own (heavy), the text after it a line
     # in the block its whole line opened; a run-in that opens nothing stays whole.
