@@ -13,6 +13,7 @@ from layout import geometry as g
 from layout.blocks import INDENT, INDENT_MAX, LEAD_LINES, LEAD_PITCH, PRECISE_SIZE_RATIO, is_centred, set_apart
 from layout.frame import Frame
 from layout.model import Box, Page
+from layout.runin import ISSUE_GAP
 
 HEADLINE = 1.3  # text this many times the body size is a headline
 # OCR measures a line's size to within about 15 %, so smaller differences mean nothing.
@@ -51,6 +52,8 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
         roles = _run_on_lines(roles, boxes, text, n_lines, body)
     roles = _page_furniture(roles, boxes, text, body, n_lines)
     roles = _captions(roles, boxes, n_lines, _pictures(frame), body)
+    if frame.vertical:
+        roles = _column_nameplate(roles, boxes, text, n_lines, body)
     return _nameplate(roles, boxes, n_lines, sizes, body, text)
 
 
@@ -477,6 +480,58 @@ def _over_issue_line(k: int, boxes: list[Box], text: list[str], body: float) -> 
     mid = (x0 + x1) / 2.0
     under = [b for b, t in zip(boxes, text) if 0 <= b[1] - y1 <= ISSUE_LINE_REACH * body and _furniture_like(t, b, body)]
     return any(a[2] < mid < b[0] and g.y_overlap_ratio(a, b) > 0.5 for a in under for b in under)
+
+
+ISSUE_ITEM_SIGNS = 20  # a date with its weekday ("1934年4月9日 星期一") or a folio: a few signs
+
+
+def _column_nameplate(roles: list[str], boxes: list[Box], text: list[str], n_lines: list[int],
+                      body: float) -> list[str]:
+    """On a vertical page the paper's name heads the first column, and the issue's items
+    (date, weekday, folio) stand further down that same column, far from it; an
+    article's head is followed in its column by its byline or its text instead. In the
+    reading frame that column is the top row: a one-line head with nothing above it,
+    then only a few short one-line blocks, one with digits, the first of them at least
+    ISSUE_GAP text sizes along. The whole column is the page's header, as the row of
+    the paper's name, date and folio across a horizontal page is (see _page_furniture,
+    which misses it here: the column drifts across rows, and its gap to the next
+    column is narrow)::
+
+        拼版日报              1934年4月9日 星期一              第1版
+    """
+    heads = [k for k in range(len(boxes)) if roles[k] in ("headline", "header") and n_lines[k] == 1
+             and not any(b[3] <= boxes[k][1] and g.x_overlap(b, boxes[k]) > 0 for b in boxes)]
+    if not heads:
+        return roles
+    seed = min(heads, key=lambda k: boxes[k][0])
+    items = _row_after(seed, boxes)
+    if not items or boxes[items[0]][0] - boxes[seed][2] < ISSUE_GAP * body:
+        return roles
+    if not all(_issue_item(roles[k], text[k], n_lines[k]) for k in items) or not any(
+            ch.isdigit() for k in items for ch in text[k]):
+        return roles
+    out = list(roles)
+    for k in [seed, *items]:
+        out[k] = "header"
+    return out
+
+
+def _issue_item(role: str, text: str, n_lines: int) -> bool:
+    return role in ("body", "header") and n_lines == 1 and len(text.replace(" ", "")) <= ISSUE_ITEM_SIGNS
+
+
+def _row_after(seed: int, boxes: list[Box]) -> list[int]:
+    """The blocks after the seed along its row, each the nearest one sharing the row of
+    the one before it: a chain, because a vertical page is not deskewed and its first
+    column drifts across rows over the page's height."""
+    chain = [seed]
+    while True:
+        last = boxes[chain[-1]]
+        nxt = [k for k, b in enumerate(boxes) if k not in chain and b[0] >= last[2] - 0.5 * g.height(last)
+               and g.y_overlap_ratio(b, last) > 0.5]
+        if not nxt:
+            return chain[1:]
+        chain.append(min(nxt, key=lambda k: boxes[k][0]))
 
 
 def _text_above(k: int, roles: list[str], boxes: list[Box]) -> bool:

@@ -1021,3 +1021,18 @@ cccccccccc  dddddddddd
 """)
     result = reconstruct(page)
     assert [b.role for b in result.blocks if b.role == "headline"] == ["headline"]
+
+
+def test_paper_name_heading_a_vertical_pages_first_column_is_its_header():
+    # Right-most column: the paper's name at its head, the date and folio far down it,
+    # the column drifting a little to the left over the page (the scan is skewed, and a
+    # vertical page is not deskewed). The articles' columns follow, one size apart.
+    head = [("拼版日报", 360, 390, 10), ("1934年4月9日", 356, 371, 500), ("第1版", 350, 365, 940)]
+    lines = [Line(f"m{k}", t, (x0, y, x1, y + (x1 - x0) * len(t)), height=x1 - x0, vertical=True)
+             for k, (t, x0, x1, y) in enumerate(head)]
+    lines += [Line(f"t{k}", "这是正文的一行文字共有二十个字符号了吗", (320 - 20 * k, 10, 335 - 20 * k, 295),
+                   height=15, vertical=True) for k in range(12)]
+    page = reconstruct(Page(width=400, height=1000, lines=tuple(lines)))
+    roles = {lid: b.role for b in page.blocks for lid in b.line_ids}
+    assert [roles[k] for k in ("m0", "m1", "m2")] == ["header"] * 3
+    assert not any(a.title == "拼版日报" for a in page.articles)
