@@ -139,13 +139,19 @@ def _advance_chars(text: str, vertical: bool = False, cjk: bool | None = None) -
     if cjk_page:
         for sign in CJK_WIDE_SIGNS:
             rest = rest.replace(sign, "")
-    upper = sum(map(str.isupper, rest))
-    lower = sum(map(str.islower, rest))
-    digit = sum(map(str.isdigit, rest))
-    space = rest.count(" ")
-    other = len(rest) - upper - lower - digit - space
-    return (len(counted) - len(rest) + LATIN_EMS["upper"] * upper + LATIN_EMS["lower"] * lower
-            + LATIN_EMS["digit"] * digit + LATIN_EMS["space"] * space + LATIN_EMS["other"] * other)
+    return len(counted) - len(rest) + latin_ems(rest)
+
+
+def latin_ems(text: str) -> float:
+    """Width of the text in ems, every sign at its kind's average width (LATIN_EMS:
+    upper and lower case, digit, space, any other sign)."""
+    upper = sum(map(str.isupper, text))
+    lower = sum(map(str.islower, text))
+    digit = sum(map(str.isdigit, text))
+    space = text.count(" ")
+    other = len(text) - upper - lower - digit - space
+    return (LATIN_EMS["upper"] * upper + LATIN_EMS["lower"] * lower + LATIN_EMS["digit"] * digit
+            + LATIN_EMS["space"] * space + LATIN_EMS["other"] * other)
 
 
 def _weights(lines: tuple[Line, ...]) -> tuple[bool | None, ...]:

@@ -15,7 +15,7 @@ from typing import Any
 from unicodedata import east_asian_width
 
 from layout.continuity import DATELINE_BRACKETS, ends_sentence
-from layout.frame import LATIN_EMS, Frame, box_ink
+from layout.frame import Frame, box_ink, latin_ems
 from layout.model import Line, Page
 
 RUN_IN_WORDS = 4  # a run-in dateline ends its first full stop within this many words
@@ -72,17 +72,10 @@ def _signs(text: str) -> int:
     return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _ems(text: str) -> float:
-    """Width of Latin text in ems (LATIN_EMS), to place a cut inside a line's box."""
-    kind = (lambda ch: "upper" if ch.isupper() else "lower" if ch.islower() else "digit" if ch.isdigit()
-            else "space" if ch == " " else "other")
-    return sum(LATIN_EMS[kind(ch)] for ch in text)
-
-
 def _cut(line: Line, lead: str) -> float:
     """Where the lead ends inside the line's box, by its share of the line's ems."""
     x0, _, x1, _ = line.bbox
-    return x0 + (x1 - x0) * _ems(lead) / max(1e-6, _ems(line.text))
+    return x0 + (x1 - x0) * latin_ems(lead) / max(1e-6, latin_ems(line.text))
 
 
 # The issue's line under a paper's name sets the date ("Freitag. 23 Juni 1933", which
