@@ -174,7 +174,7 @@ def _sandwiched(boxes: Sequence[Box], owner: dict[int, int], tol: float) -> dict
         if i in owner:
             continue
         for h, mine in members.items():
-            column = [m for m in mine if min(m[2], b[2]) - max(m[0], b[0]) > 0.5 * (b[2] - b[0])]
+            column = [m for m in mine if g.x_overlap(m, b) > 0.5 * g.width(b)]
             if any(m[3] <= b[1] + tol for m in column) and any(m[1] >= b[3] - tol for m in column):
                 out[i] = h
                 break

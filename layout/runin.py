@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 from unicodedata import east_asian_width
 
+from layout import geometry as g
 from layout.continuity import DATELINE_BRACKETS, ends_sentence
 from layout.frame import Frame, box_ink, latin_ems
 from layout.model import Line, Page
@@ -91,7 +92,7 @@ def on_issue_line(page: Page, i: int) -> bool:
     not a dateline opening an item."""
     line = page.lines[i]
     x0, y0, x1, y1 = line.bbox
-    row = [o for k, o in enumerate(page.lines) if k != i and min(y1, o.bbox[3]) - max(y0, o.bbox[1]) > 0.5 * (y1 - y0)]
+    row = [o for k, o in enumerate(page.lines) if k != i and g.y_overlap(line.bbox, o.bbox) > 0.5 * (y1 - y0)]
     far = all(max(o.bbox[0] - x1, x0 - o.bbox[2]) >= ISSUE_GAP * line.size for o in row)
     return far and any(len(o.text) <= FOLIO_SIGNS and any(ch.isdigit() for ch in o.text) for o in row)
 
