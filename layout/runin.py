@@ -40,16 +40,19 @@ RUN_IN_INK = 1.3
 
 
 def run_in_prefix(text: str) -> str | None:
-    """The leading words up to the first one that ends in a full stop, if they are a
-    few words with a letter in them ("Paris, 8." of "Paris, 8. Februar. Der ..."), or
-    a dateline in brackets ("（天津五日电）" of "（天津五日电）所谓…")."""
+    """The leading words up to the first full stop that ends the date, if they are a
+    few words with a letter in them ("Paris, 8. Februar." of "Paris, 8. Februar. Der
+    ..."), or a dateline in brackets ("（天津五日电）" of "（天津五日电）所谓…")."""
     bracketed = _bracketed_lead(text)
     if bracketed is not None:
         return bracketed
     words = text.split(" ")
     for k, word in enumerate(words[:RUN_IN_WORDS]):
         lead = " ".join(words[:k + 1])
-        if word.endswith(".") and any(ch.isalpha() for ch in lead):
+        # A date's parts each end in a point, the German ordinal ("5. Nov.") and the
+        # abbreviated month ("Feb. 3."): the dateline ends at the last of them.
+        date_goes_on = k + 1 < len(words) and words[k + 1].endswith(".")
+        if word.endswith(".") and any(ch.isalpha() for ch in lead) and not date_goes_on:
             # A head starts with a capital; a lead in lower case ends a sentence begun above.
             return lead if _signs(text[len(lead):]) >= RUN_IN_REST and lead[0].isupper() else None
     return None

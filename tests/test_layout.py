@@ -862,10 +862,12 @@ def test_a_bold_run_in_head_opens_an_article_with_the_text_on_its_line():
     assert result.articles[1].text.startswith("Paris, 8. Februar.\nThe minister spoke to the chamber")
 
 
-def test_run_in_prefix_is_a_capitalised_lead_to_the_first_full_stop():
+def test_run_in_prefix_is_a_capitalised_lead_to_the_full_stop_ending_the_date():
     from layout.runin import run_in_prefix
 
-    assert run_in_prefix("Paris, 8. Februar. Der Kaiser hat") == "Paris, 8."
+    assert run_in_prefix("Paris, 8. Februar. Der Kaiser hat") == "Paris, 8. Februar."
+    assert run_in_prefix("Köln, 5. Nov. -b- Zum Zwischenfall") == "Köln, 5. Nov."  # the date is whole
+    assert run_in_prefix("LONDON, Feb. 3. The Cabinet met") == "LONDON, Feb. 3."
     assert run_in_prefix("ruch vom 7. Mai 1920, gültig") is None  # runs on from above
     assert run_in_prefix("1. Untersuchungs-Sachen. 2.") is None  # a number, no head
     assert run_in_prefix("Paris, 8. Mai.") is None  # no text after it on the line
