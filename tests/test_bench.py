@@ -209,3 +209,22 @@ def test_paste_errors_classify_links_by_roles_column_and_side_by_side_heads() ->
     assert link_class(seg("body", 10), seg("body", 11), True) == "body->body same-col"
     assert link_class(seg("headline", 10), seg("byline", 10), True) == "head->credit [side-by-side heads]"
     assert link_class(seg("dateline", 10), seg("caption", 10), False) == "credit->caption"
+
+
+def test_a_line_order_annotated_by_rows_is_not_scored_as_reading_order() -> None:
+    """
+        1 2      numbered along the rows (a transcription tool's order): every step goes to
+        3 4      the line beside; numbered down the columns (1 3 / 2 4), none does
+    """
+    from benchmarks.metrics import Prediction
+    from benchmarks.real import RealPage, score_real
+
+    lines = [_real_line(f"l{k}", "", x, y, "r1", None) for k, (x, y) in
+             enumerate([(0, 0), (200, 0), (0, 20), (200, 20), (0, 40), (200, 40)])]
+    by_rows = RealPage("nzz", "rows", 400, 100, lines, region_order=["r1"])
+    by_columns = RealPage("nzz", "cols", 400, 100, [lines[k] for k in (0, 2, 4, 1, 3, 5)], region_order=["r1"])
+    assert by_rows.reads_in_rows() and not by_columns.reads_in_rows()
+    down = [ln.id for ln in by_columns.lines]
+    pred = Prediction(order=down, texts=[], link_sequences=[down], timings={"total": 0.0})
+    assert score_real(by_columns, pred)["tau"] == pytest.approx(1.0)
+    assert "tau" not in score_real(by_rows, pred) and "bleu4" not in score_real(by_rows, pred)
