@@ -89,9 +89,10 @@ class RealPage:
         transcription tool numbers lines in, which no reader follows. Real reading orders
         step sideways on at most 4 % of their steps (a run-in head, a table's row); three
         NZZ pages of nzz-articles do so on about half of theirs, with their articles'
-        lines alternating line by line, so their line order is not scored."""
-        by_id = {ln.id: ln.bbox for ln in self.lines}
-        boxes = [by_id[lid] for lid in self.ordered_lines()]
+        lines alternating line by line, so their line order is not scored. A table's cells,
+        read along their rows, do not count."""
+        by_id = {ln.id: ln.bbox for ln in self.lines if ln.region not in self.table_regions}
+        boxes = [by_id[lid] for lid in self.ordered_lines() if lid in by_id]
         steps = list(zip(boxes, boxes[1:]))
         return bool(steps) and sum(map(_beside, *zip(*steps))) > ROW_STEPS * len(steps)
 
@@ -309,8 +310,15 @@ def region_order(order: Sequence[str], line_region: dict[str, str]) -> list[str]
 
 
 def score_real(rp: RealPage, pred: Prediction) -> dict[str, Any]:
-    """Line-level order and grouping, plus region-level tau/BLEU of the predicted order."""
-    scores = score_prediction(rp.truth(), pred)
+    """Line-level order and grouping, plus region-level tau/BLEU of the predicted order.
+    Table cells, numbered after the page's text (see ``RealPage.table_regions``), are
+    left out of the order at line level as at region level; ``tau_all`` keeps them."""
+    truth = rp.truth()
+    cells = {ln.id for ln in rp.lines if ln.region in rp.table_regions}
+    scores = score_prediction(replace(truth, order=[x for x in truth.order if x not in cells]),
+                              replace(pred, order=[x for x in pred.order if x not in cells]))
+    if cells:
+        scores["tau_all"] = kendall(dedupe(pred.order), truth.order)
     if len(rp.region_order) >= MIN_REGIONS:
         line_region = {ln.id: ln.region for ln in rp.lines}
         ref_all = [r for r in rp.region_order if any(ln.region == r for ln in rp.lines)]

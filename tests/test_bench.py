@@ -228,3 +228,22 @@ def test_a_line_order_annotated_by_rows_is_not_scored_as_reading_order() -> None
     pred = Prediction(order=down, texts=[], link_sequences=[down], timings={"total": 0.0})
     assert score_real(by_columns, pred)["tau"] == pytest.approx(1.0)
     assert "tau" not in score_real(by_rows, pred) and "bleu4" not in score_real(by_rows, pred)
+
+
+def test_table_cells_are_left_out_of_the_line_order_as_of_the_region_order() -> None:
+    """
+        t1 t2 t3     text lines t1-t3, then a table's cells c1 c2 numbered after them by
+        c1 c2        the annotators: the prediction reads the table where it stands
+        t4
+    """
+    from benchmarks.metrics import Prediction
+    from benchmarks.real import RealPage, score_real
+
+    text = [_real_line(f"t{k}", "", 0, 20 * k, "r1" if k < 4 else "r2", None) for k in (1, 2, 3, 4)]
+    cells = [_real_line("c1", "", 0, 65, "tab", None), _real_line("c2", "", 200, 65, "tab", None)]
+    rp = RealPage("reichsanzeiger", "p", 400, 200, text + cells, region_order=["r1", "r2", "tab"],
+                  table_regions=frozenset({"tab"}))
+    read = ["t1", "t2", "t3", "c1", "c2", "t4"]
+    scores = score_real(rp, Prediction(order=read, texts=[], link_sequences=[read], timings={"total": 0.0}))
+    assert scores["tau"] == pytest.approx(1.0) and scores["bleu4"] == pytest.approx(1.0)
+    assert scores["tau_all"] < 1.0  # with the cells, in the annotators' numbering
