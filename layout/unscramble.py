@@ -356,6 +356,7 @@ WEIGHTS: dict[str, float] = {
     # a whole article (``ChainSearch``)
     "fit_cover": 3.0 * FIT_WEIGHT, "fit_sim": 2.0 * FIT_WEIGHT,  # the headline's fit, once per article
     "back_step": -BACK_WITHOUT_PICTURE,  # ``_back_steps_without_picture``
+    "longer_column": -2.0,  # ``_longer_columns``: a column longer than the one before it
     "never": NEVER,  # a link that may not be made (not fitted)
 }
 
@@ -789,6 +790,7 @@ class ChainSearch:
             texts = tuple(k for k in chain if kinds[k] in TEXT_KINDS)
             if texts:
                 total += self.fit(chain[0], texts)
+        total += WEIGHTS["longer_column"] * _longer_columns(chain, kinds, self.pieces)
         return total + WEIGHTS["back_step"] * _back_steps_without_picture(chain, kinds, self.pieces)
 
     def features(self, succ: dict[int, int]) -> Counter[str]:
@@ -820,6 +822,7 @@ class ChainSearch:
                 out["fit_cover"] += self.vocab.coverage_in(chain[0], texts)
                 out["fit_sim"] += max(self.vocab.similarity(chain[0], t) for t in texts)
         out["back_step"] += _back_steps_without_picture(chain, kinds, pieces)
+        out["longer_column"] += _longer_columns(chain, kinds, pieces)
         return out
 
     def total(self, succ: dict[int, int]) -> float:
@@ -1016,6 +1019,29 @@ def _back_steps_without_picture(chain: list[int], kinds: list[str], pieces: list
         picture = picture or kinds[a] == "caption"
         if b < a and kinds[a] == kinds[b] == "body" and not picture and not _column_top(b, pieces, kinds):
             count += 1
+    return count
+
+
+# Balanced columns of one article differ by a line at most (the last may be shorter).
+COLUMN_SLACK = 1
+
+
+def _longer_columns(chain: list[int], kinds: list[str], pieces: list[Piece]) -> int:
+    """Body links that go forward in the paste into a clearly longer column, before any
+    caption in the chain.
+
+    An article's columns start at one height under its head and are filled one after the
+    other to the same depth, so a column is at most as long as the one before it (the
+    last one may stop short). A longer next column starts higher or ends lower than the
+    one before: it is the text of another article, or stands under a picture. Links
+    back in the paste are ``_back_steps_without_picture``'s (on a page set in continuous
+    flow an article's first column is its shortest).
+    """
+    count, picture = 0, False
+    for a, b in zip(chain, chain[1:]):
+        picture = picture or kinds[a] == "caption"
+        if b > a and kinds[a] == kinds[b] == "body" and not picture:
+            count += len(pieces[b].lines) > len(pieces[a].lines) + COLUMN_SLACK
     return count
 
 

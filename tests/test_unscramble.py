@@ -572,3 +572,25 @@ def test_fit_unscramble_maps_true_links_to_paste_pieces():
 
     seg_of = ["h", "b1", "x", "b1", "b2", None]
     assert true_successors(frozenset({("h", "b1"), ("b1", "b2")}), seg_of) == {0: 1, 1: 3, 3: 4}
+
+
+def test_a_column_is_no_longer_than_the_one_before_it():
+    """An article's columns start at one height and are filled to one depth, so the next
+    column pasted after one is not clearly longer than it, except under a picture:
+
+        Harbour strike ends              <- headline over both columns
+        The dockers voted    | closed the harbour
+        on Monday to end     | for three weeks.
+        the strike that had  |
+    """
+    from layout.unscramble import COLUMN_SLACK, ChainSearch, Vocabulary, _longer_columns
+
+    short = "The dockers voted\non Monday to end\nthe strike that had"
+    tall = "\n".join(["closed the harbour"] + ["for three weeks and more"] * (3 + COLUMN_SLACK + 1))
+    pieces = split_pieces(f"Harbour strike ends\n\nPicture: Harbour\n\n{short}\n\n{tall}\n")
+    kinds = ["headline", "caption", "body", "body"]
+    assert _longer_columns([0, 2, 3], kinds, pieces) == 1  # the second column runs deeper
+    assert _longer_columns([0, 1, 2, 3], kinds, pieces) == 0  # the first stands under the picture
+    assert _longer_columns([0, 3, 2], kinds, pieces) == 0  # a shorter last column is the rule
+    search = ChainSearch(pieces, kinds, Vocabulary(pieces))
+    assert search.features({0: 2, 2: 3})["longer_column"] == 1.0
