@@ -85,6 +85,7 @@ class Char:
     # +1 when rotated text runs downwards, -1 when it runs upwards (non-upright only)
     flow: int = 1
     bold: bool = False  # the font's name says a heavy weight
+    font: str = ""  # the font's name: a change of font starts another text run
 
     @property
     def cx(self) -> float:
@@ -158,6 +159,7 @@ def _chars_of(page: Any) -> list[Char]:
                 # In PDF space y grows upwards; a positive b means the text runs up.
                 flow=-1 if (not upright and float(matrix[1]) > 0) else 1,
                 bold=bool(_HEAVY_FONT.search(str(c.get("fontname") or ""))),
+                font=str(c.get("fontname") or ""),
             )
         )
     return chars
@@ -341,7 +343,7 @@ def _split_row(row: Sequence[Char], rules: Sequence[Separator], gutter: GutterTe
     """Cut a row wherever the gap cannot be a word space."""
     segments: list[list[Char]] = []
     current: list[Char] = []
-    space_index = sorted(c.index for c in row if c.is_space)
+    space_index = _space_index(row)
     spaced = False  # a PDF space char lies since the last glyph
     space_w = 0.0  # the width those space chars take (an ideographic space is 1 em)
     uneven = _uneven_gaps([c for c in row if not c.is_space])
@@ -355,9 +357,9 @@ def _split_row(row: Sequence[Char], rules: Sequence[Separator], gutter: GutterTe
             continue
         prev = _last_glyph(current)
         # Whether this text writes its own spaces is judged on the text run around the
-        # gap (space chars near it in the content stream): a row across the page mixes
-        # runs that write spaces with runs that only position their words.
-        writes_spaces = prev is not None and _near_in_stream(space_index, prev.index)
+        # gap (space chars of its font near it in the content stream): a row across the
+        # page mixes runs that write spaces with runs that only position their words.
+        writes_spaces = prev is not None and _near_in_stream(space_index.get(prev.font, []), prev.index)
         if prev is not None and (id(c) in uneven or _is_break(prev, c, spaced, space_w, writes_spaces, rules, gutter)):
             segments.append(current)
             current = []
@@ -378,6 +380,17 @@ def _uneven_gaps(glyphs: Sequence[Char]) -> set[int]:
 
 
 STREAM_REACH = 40  # chars: how far in the content stream one text run reaches
+
+
+def _space_index(row: Sequence[Char]) -> dict[str, list[int]]:
+    """Stream positions of the row's space chars, per font. A run is written in one
+    font: a bold run-in head ("LONDON, Oct. 5.") written with its spaces says nothing
+    of the justified text after it, whose words are only positioned, wide apart."""
+    out: dict[str, list[int]] = {}
+    for c in row:
+        if c.is_space:
+            out.setdefault(c.font, []).append(c.index)
+    return {font: sorted(ix) for font, ix in out.items()}
 
 
 def _near_in_stream(sorted_indices: list[int], index: int) -> bool:

@@ -340,6 +340,26 @@ def test_bracketed_dateline_is_split_from_its_line():
     assert split_run_in(line) == [line]
 
 
+def test_justified_text_after_a_head_written_with_spaces_stays_one_line():
+    """A bold run-in head is written with its space chars; the justified text after it
+    in the regular font only positions its words, 0.7 em apart. The head's spaces tell
+    nothing of that run: its wide word gaps are no tab stops (en-f-001 of flow dev seed
+    1301 cut "A long time ago, cinema audiences" into six lines)."""
+    from ocr.pdf import Char, _row_text, _split_row, split_run_in
+
+    row, x = [], 0.0
+    for ch in "LONDON, Oct. 5. ":
+        row.append(Char(ch, x, 0.0, x + 5.0, 10.0, 10.0, len(row), bold=True, font="Serif-Bold"))
+        x += 5.0
+    for word in ("A", "long", "time", "ago,"):
+        for ch in word:
+            row.append(Char(ch, x, 0.0, x + 5.0, 10.0, 10.0, len(row), font="Serif"))
+            x += 5.0
+        x += 7.0
+    [segment] = _split_row(row, [], lambda a, b: False)
+    assert [_row_text(p) for p in split_run_in(segment)] == ["LONDON, Oct. 5.", "A long time ago,"]
+
+
 @pytest.mark.parametrize("spec", [
     [("Paris,", True), ("8.", True), ("Februar", True), ("Der", False), ("Kaiser", False), ("hat", False)],  # no stop
     [("1.", True), ("Der", False), ("Kaiser", False), ("hat", False)],  # a numbered item
