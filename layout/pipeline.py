@@ -90,13 +90,14 @@ def reconstruct(page: Page, image: Any = None, **options: Any) -> Page:
     if refined != roles:
         roles, order = refined, _order(frame_boxes, refined, frame, opts)
     tiers = _tier_breaks(order, frame_boxes, roles, frame)
-    roles = intertitles(order, roles, sizes, signed, tiers, frame.size)
+    closed = {p + 1 for p, i in enumerate(order) if i in signed}  # a signed block ends its article
+    roles = intertitles(order, roles, sizes, _signatures(signed, roles), tiers | closed, frame.size)
     blocks = make_blocks(page, groups, roles)
     blocks, columns = _columns(blocks, frame_boxes, roles)
     timings["layout"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    breaks = tiers | {p + 1 for p, i in enumerate(order) if i in signed}
+    breaks = tiers | closed
     breaks |= {p for p, i in enumerate(order) if groups[i][0] in runins}  # a run-in head opens an item
     articles, links = _articles(page, blocks, order, opts, breaks)
     timings["stitch"] = time.perf_counter() - t
@@ -124,6 +125,15 @@ def _split_heads(page: Page, groups: list[list[int]], opened: set[int], frame: F
     bold = tuple(True if k in heads else (old[i] if old else None) for k, i in enumerate(origin))
     frame = build_frame(page, "vertical" if frame.vertical else "horizontal")
     return page, groups, heads, replace(frame, bold=bold)
+
+
+def _signatures(signed: set[int], roles: list[str]) -> set[int]:
+    """The signed blocks that an author signed. A jump line ("Continued on Page 2") is
+    set flush right under the end of its article's text like a signature, and ends the
+    article here as one does, but no author signs there: the heads above it in the text's
+    size open items of their own (run-in datelines down a column of news), they are no
+    intertitles of one signed article (see layout.articles.intertitles)."""
+    return {k for k in signed if roles[k] != "jump"}
 
 
 def _order(frame_boxes: list[Box], roles: list[str], frame: Frame, opts: Options) -> list[int]:

@@ -628,6 +628,24 @@ def test_a_centred_head_inside_a_signed_article_is_its_intertitle():
     assert [b.role for b in result.blocks if "i" in b.line_ids] == ["subheadline"]
 
 
+def test_a_jump_line_set_like_a_signature_makes_no_intertitles():
+    #  aaaaaaaaaaaaaaaaaaaa
+    #  HHHHHHH                   a bold head in the text's size opens the next item of
+    #  cccccccccccccccccccc      news down the column; the article ends in a jump line
+    #  cccccccccccccccccccc      set flush right, white under it, as a signature is:
+    #       Continued on Page 2  no author signs there, so H is no intertitle of one
+    #                            signed article, it opens its own
+    def rows(name: str, top: float, n: int) -> list[Line]:
+        return [Line(f"{name}{r}", f"Words of the running text {name} on line {r}", (0, top + r * 22, 300, top + 20 + r * 22),
+                     height=20.0, bold=False) for r in range(n)]
+
+    lines = rows("a", 0, 5) + [Line("h", "ROME, Sept. 5.", (0, 124, 120, 144), height=20.0, bold=True)]
+    lines += rows("c", 160, 5) + [Line("j", "Continued on Page 2", (150, 270, 300, 290), height=20.0, bold=False)]
+    result = reconstruct(Page(width=300, height=400, lines=tuple(lines)))
+    firsts = [result.block_by_id()[a.block_ids[0]].line_ids[0] for a in result.articles]
+    assert firsts == ["a0", "h"]
+
+
 def _running_rows(name: str, top: float, n: int, x0: float = 0.0) -> list[Line]:
     return [Line(f"{name}{r}", f"Words of the running text {name} on line {r}",
                  (x0 if r == 0 else 0.0, top + r * 22, 300, top + 20 + r * 22), height=20.0) for r in range(n)]
