@@ -48,6 +48,7 @@ def group_lines(page: Page, frame: Frame, params: BlockParams = BlockParams()) -
     open_groups: list[_Group] = []  # groups still accepting lines
     pruned_at = -float("inf")
     edges = _LeftEdges(frame)
+    rests = run_in_rests(page, frame)
     for i in order:
         box = frame.boxes[i]
         # Groups whose last line ended far above this line can take no more lines (_fit
@@ -58,13 +59,40 @@ def group_lines(page: Page, frame: Frame, params: BlockParams = BlockParams()) -
             pruned_at = box[1]
         target = _find_group(i, open_groups, frame, params, edges)
         if target is None:
-            target = _Group([], box)
+            # Text that runs on after a run-in head wraps to where the head starts.
+            target = _Group([], (min(box[0], rests.get(i, box[0])), *box[1:]))
             groups.append(target)
             open_groups.append(target)
         target.add(i, box, frame)
     out = [_row_order(grp.members, frame) for grp in groups]
     if params.split_paragraphs:
         out = [part for grp in out for part in split_paragraphs(grp, page, frame, params)]
+    return out
+
+
+# The text after a run-in head starts within this many text sizes of it: a word space,
+# however wide justification makes it (ocr.pdf.GUTTER_GAP_EM).
+RUN_ON_GAP = 1.0
+
+
+def run_in_rests(page: Page, frame: Frame) -> dict[int, float]:
+    """Lines of text that run on after a run-in head on its row, as a PDF's reader cuts
+    a bold dateline off its line (ocr.pdf.split_run_in): line index -> the head's left
+    edge. The item's text wraps back there, to its column's left edge::
+
+        HHHHHHHHH tttttttttt      "PARIS, Sept. 17." then "To the People of the
+        ttttt                     State of New" / "York:": the short line under the
+        ttttttttttttttttttttt     head is the text's, though it lies under the head
+
+    Weights are the fonts' own (None on a scan, where the head is not cut off)."""
+    out: dict[int, float] = {}
+    heads = [h for h, line in enumerate(page.lines) if line.bold and c.closes_run_in(line.text)]
+    for h in heads:
+        hb = frame.boxes[h]
+        for i, line in enumerate(page.lines):
+            b = frame.boxes[i]
+            if line.bold is False and 0 <= b[0] - hb[2] <= RUN_ON_GAP * frame.sizes[i] and g.y_overlap_ratio(b, hb) > 0.5:
+                out[i] = hb[0]
     return out
 
 

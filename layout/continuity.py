@@ -17,6 +17,18 @@ _OPENERS = {"「": "」", "『": "』", "“": "”", "（": "）", "(": ")", "�
 # The brackets a dateline is set in at the start of an item ("（新华社北京五日电）",
 # "(Von unserem Korrespondenten.)"): the PDF reader and the run-in finder both know them.
 DATELINE_BRACKETS = {"(": ")", "（": "）", "[": "]", "〔": "〕", "【": "】"}
+RUN_IN_STOPS = ".:"  # a run-in dateline ends in a full stop or a colon ("LONDON, May 3.")
+
+
+def closes_run_in(head: str) -> bool:
+    """The head ends as a run-in dateline does: in a full stop or colon, or in the
+    bracket that its first sign opens (the Chinese dateline "（天津五日电）")."""
+    head = head.strip()
+    if not head:
+        return False
+    return head[-1] in RUN_IN_STOPS or DATELINE_BRACKETS.get(head[0]) == head[-1]
+
+
 # Agency sign-offs that close an article: （新华社北京2月15日电） is a dateline at the
 # start, but "(AP)" / "(dpa)" / "（完）" / "（记者 张三）" at the end mark the end.
 _SIGN_OFF = re.compile(r"(（完）|\(完\)|（记者[^）]{0,12}）|（编辑[^）]{0,12}）|\((AP|AFP|dpa|Reuters|epd|KNA)\))\s*$")

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-from layout.continuity import DATELINE_BRACKETS, is_cjk
+from layout.continuity import closes_run_in, is_cjk
 from layout.model import Line, Page, Provenance, Separator
 from ocr.engines.base import Engine
 from ocr.gutters import uneven_gap
@@ -706,7 +706,6 @@ def text_lines(chars: Sequence[Char], rules: Sequence[Separator], scale: float) 
 # in the text's face. Chinese agency copy sets its dateline in brackets instead
 # ("（新华社北京五日电）"): a bold run that opens and closes a bracket is a head too.
 RUN_IN_REST_GLYPHS = 2
-RUN_IN_STOPS = ".:"
 
 
 def split_run_in(segment: Sequence[Char]) -> list[Sequence[Char]]:
@@ -727,15 +726,6 @@ def split_run_in(segment: Sequence[Char]) -> list[Sequence[Char]]:
         return [segment]
     cut = next(j for j, c in enumerate(segment) if c is rest[0])
     return [_strip_spaces(list(segment[:cut])), segment[cut:]]
-
-
-def closes_run_in(head: str) -> bool:
-    """The head ends as a run-in dateline does: in a full stop or colon, or in the
-    bracket that its first sign opens (the Chinese dateline "（天津五日电）")."""
-    head = head.strip()
-    if not head:
-        return False
-    return head[-1] in RUN_IN_STOPS or DATELINE_BRACKETS.get(head[0]) == head[-1]
 
 
 def _renamed(line: Line, index: int) -> Line:

@@ -807,6 +807,28 @@ def test_a_rule_in_the_padding_of_a_line_box_still_parts_the_lines():
     assert group_lines(framed, build_frame(framed, None), BlockParams()) == [[0, 1]]
 
 
+def test_text_run_on_after_a_pdf_run_in_head_wraps_to_the_heads_left_edge():
+    #  aaaaaaaaaaaaaaaaaaaa
+    #  PPPPPPPPP tttttttttt     a PDF's reader cut the bold dateline off its line; the
+    #  ttttt                    text after it wraps back to the column's edge: the short
+    #    uuuuuuuuuuuuuuuuuu     line under the head is the text's, and the item (head,
+    #  uuuuuuuuuuuuuuuuuuuu     text) is an article of its own
+    def rows(name: str, top: float, n: int) -> list[Line]:
+        return [Line(f"{name}{r}", f"Words of the running text {name} on line {r}", (0, top + r * 22, 300, top + 20 + r * 22),
+                     height=20.0, bold=False) for r in range(n)]
+
+    lines = rows("a", 0, 5)
+    lines += [Line("p", "PARIS, Sept. 17.", (0, 124, 130, 144), height=20.0, bold=True),
+              Line("t0", "To the People of the State of New", (136, 124, 300, 144), height=20.0, bold=False),
+              Line("t1", "York:", (0, 146, 40, 166), height=20.0, bold=False)]
+    lines += [replace(ln, bbox=(24 if k == 0 else 0, *ln.bbox[1:])) for k, ln in enumerate(rows("u", 168, 4))]
+    result = reconstruct(Page(width=300, height=400, lines=tuple(lines), provenance=Provenance(engine="pdf")))
+    blocks = result.block_by_id()
+    assert [[lid for b in a.block_ids for lid in blocks[b].line_ids] for a in result.articles] == [
+        ["a0", "a1", "a2", "a3", "a4"], ["p", "t0", "t1", "u0", "u1", "u2", "u3"]]
+    assert [b.line_ids for b in result.blocks if "t0" in b.line_ids] == [("t0", "t1")]
+
+
 def test_weight_measured_on_the_image_finds_a_heavy_head_over_grey_text():
     # A scan: a head printed full black over text whose thin strokes came out grey.
     # Its ink tells it is heavy, and it becomes a block (a head) of its own.
