@@ -41,6 +41,11 @@ ALIGNED_GAP_EM = 0.45
 # Rows looked at above and below for that check, and how far away they may be (em).
 ALIGN_ROWS = 3
 ALIGN_REACH_EM = 3.0
+# A row witnesses a gutter only where its ink comes within this many em of the gap on
+# both sides, as the lines of two columns reach their gutter (a ragged or last line a
+# few em short). A row with nothing near the gap on one side (a head in the column
+# beside, a short line "New York:") stands clear of every x there, word spaces too.
+WITNESS_REACH_EM = 4.0
 # A column's lines all start at its left edge: a word after such a gap that starts
 # where at least COLUMN_STARTS other rows (within COLUMN_REACH_EM) start a segment,
 # within START_TOL_EM, and where few rows run across, starts a column. This finds
@@ -456,7 +461,7 @@ class _RowIndex:
         half = max(0.1 * em, 0.35 * (right.x0 - left.x1))
         clear = blocked = 0
         for other in self._neighbours(row, em):
-            state = self._strip_state(self.rows[other], x - half, x + half)
+            state = self._strip_state(self.rows[other], x - half, x + half, WITNESS_REACH_EM * em)
             clear += state == "clear"
             blocked += state == "blocked"
         # Justified text leaves wide word spaces that now and then line up with one in
@@ -500,15 +505,16 @@ class _RowIndex:
         return found
 
     @staticmethod
-    def _strip_state(glyphs: Sequence[Char], lo: float, hi: float) -> str:
+    def _strip_state(glyphs: Sequence[Char], lo: float, hi: float, reach: float = float("inf")) -> str:
         """``blocked`` if ink covers [lo, hi], ``clear`` if the row has ink on both
-        sides but none there, else ``open`` (the row says nothing about this x)."""
+        sides, within ``reach`` of it, but none there, else ``open`` (the row says
+        nothing about this x)."""
         left = right = False
         for c in glyphs:
             if c.x1 > lo and c.x0 < hi:
                 return "blocked"
-            left = left or c.x1 <= lo
-            right = right or c.x0 >= hi
+            left = left or lo - reach <= c.x1 <= lo
+            right = right or hi <= c.x0 <= hi + reach
         return "clear" if left and right else "open"
 
 

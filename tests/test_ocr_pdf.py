@@ -340,6 +340,43 @@ def test_bracketed_dateline_is_split_from_its_line():
     assert split_run_in(line) == [line]
 
 
+def test_rows_with_no_ink_near_a_word_space_do_not_make_it_a_gutter():
+    """A justified line in a narrow column, 0.7 em between its words, between the rows
+    of a head in the column to its left (and text far right) and a short line under
+    it: those rows are blank at every x of this column, and witness nothing about its
+    word spaces (en-f-002 of flow check seed 1302 cut "To the People of the State of"
+    into five lines)::
+
+        HHHHHHHHHHHH                              xxxxxxxxxxxxxxxx
+        HHHHHHHHHHHH                              xxxxxxxxxxxxxxxx
+                        To   the   People   of   xxxxxxxxxxxxxxxx
+                        New York:                 xxxxxxxxxxxxxxxx
+        HHHHHHHHHHHH                              xxxxxxxxxxxxxxxx
+    """
+    from ocr.pdf import Char, _RowIndex, _row_text, _split_row
+
+    def run(text: str, x: float, top: float, gap: float) -> list:
+        out = []
+        for word in text.split():
+            for ch in word:
+                out.append(Char(ch, x, top, x + 5.0, top + 10.0, 10.0, 0))
+                x += 5.0
+            x += gap
+        return out
+
+    def row(top: float, *parts: list) -> list:
+        return sorted((c for part in parts for c in part), key=lambda c: c.x0)
+
+    head, far = "Federalist No. 54", "xxxx xxxx xxxx"
+    rows = [row(0, run(head, 0, 0, 3.0), run(far, 300, 0, 3.0)),
+            row(14, run(head, 0, 14, 3.0), run(far, 300, 14, 3.0)),
+            row(28, run("To the People of", 100, 28, 7.0), run(far, 300, 28, 3.0)),
+            row(42, run("New York:", 100, 42, 3.0), run(far, 300, 42, 3.0)),
+            row(56, run(head, 0, 56, 3.0), run(far, 300, 56, 3.0))]
+    index = _RowIndex(rows)
+    assert [_row_text(s) for s in _split_row(rows[2], [], index.is_gutter)] == ["To the People of", "xxxx xxxx xxxx"]
+
+
 def test_justified_text_after_a_head_written_with_spaces_stays_one_line():
     """A bold run-in head is written with its space chars; the justified text after it
     in the regular font only positions its words, 0.7 em apart. The head's spaces tell
