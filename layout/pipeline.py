@@ -16,10 +16,11 @@ from layout.articles import GROUPINGS, intertitles, signed_blocks, unhead_signat
 from layout.blocks import BlockParams, group_lines, make_blocks
 from layout.columns import cluster_columns
 from layout.frame import Frame, build_frame, measured_weights
+from layout.issue import issue_row
 from layout.model import Block, Box, Column, Link, Page, Provenance
 from layout.order import ORDERINGS, tier_cuts
 from layout.roles import assign_roles, lead_spacing, refine_in_order, split_leads
-from layout.runin import on_issue_line, open_at, run_in_lines, split_heads
+from layout.runin import open_at, run_in_lines, split_heads
 from layout.separators import find_separators, merge_separators
 from layout.stitch import stitch_article
 
@@ -118,8 +119,10 @@ def _split_heads(page: Page, groups: list[list[int]], opened: set[int], frame: F
     """Run-in heads that open an item cut off their lines (layout.runin.split_heads),
     and the frame measured again for the new lines: a head is heavy, the rest of its
     line weighs as the line did."""
-    # A line heavy as a whole, or the date on the issue's line, stays whole.
-    heavy = {i for i in opened if frame.is_bold(i) or on_issue_line(page, i)}
+    # A line heavy as a whole, or the date on the issue's line ("Freitag. 23 Juni 1933"
+    # reads as a dateline), stays whole.
+    texts = [line.text for line in page.lines]
+    heavy = {i for i in opened if frame.is_bold(i) or issue_row(i, frame.boxes, texts, frame.size)}
     page, groups, heads, origin = split_heads(page, groups, opened, heavy)
     old = frame.bold
     bold = tuple(True if k in heads else (old[i] if old else None) for k, i in enumerate(origin))

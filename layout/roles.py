@@ -13,7 +13,7 @@ from layout import geometry as g
 from layout.blocks import INDENT, INDENT_MAX, LEAD_LINES, LEAD_PITCH, PRECISE_SIZE_RATIO, is_centred, set_apart
 from layout.frame import Frame
 from layout.model import Box, Page
-from layout.runin import ISSUE_GAP
+from layout.issue import issue_row
 
 HEADLINE = 1.3  # text this many times the body size is a headline
 # OCR measures a line's size to within about 15 %, so smaller differences mean nothing.
@@ -472,14 +472,17 @@ ISSUE_LINE_REACH = 2.0  # the issue's line starts within this many text sizes un
 
 def _over_issue_line(k: int, boxes: list[Box], text: list[str], body: float) -> bool:
     """Block k is the first thing on the page, and right under it stands the issue's
-    line: small blocks with digits (date, number, folio) on one row, on both sides of
-    its middle, as under a paper's name."""
+    line (layout.issue: date and folio far apart on one row) on both sides of its
+    middle, as under a paper's name."""
     x0, y0, x1, y1 = boxes[k]
     if any(b[3] <= y0 for b in boxes):
         return False
     mid = (x0 + x1) / 2.0
-    under = [b for b, t in zip(boxes, text) if 0 <= b[1] - y1 <= ISSUE_LINE_REACH * body and _furniture_like(t, b, body)]
-    return any(a[2] < mid < b[0] and g.y_overlap_ratio(a, b) > 0.5 for a in under for b in under)
+    for j, b in enumerate(boxes):
+        row = [j, *issue_row(j, boxes, text, body)] if 0 <= b[1] - y1 <= ISSUE_LINE_REACH * body else []
+        if any(boxes[a][2] < mid for a in row) and any(boxes[a][0] > mid for a in row):
+            return True
+    return False
 
 
 ISSUE_ITEM_SIGNS = 20  # a date with its weekday ("1934年4月9日 星期一") or a folio: a few signs
@@ -491,8 +494,8 @@ def _column_nameplate(roles: list[str], boxes: list[Box], text: list[str], n_lin
     (date, weekday, folio) stand further down that same column, far from it; an
     article's head is followed in its column by its byline or its text instead. In the
     reading frame that column is the top row: a one-line head with nothing above it,
-    then only a few short one-line blocks, one with digits, the first of them at least
-    ISSUE_GAP text sizes along. The whole column is the page's header, as the row of
+    on the issue's line (layout.issue: far from the items beside it, a folio among
+    them) that holds only a few short one-line blocks besides. The whole column is the page's header, as the row of
     the paper's name, date and folio across a horizontal page is (see _page_furniture,
     which misses it here: the column drifts across rows, and its gap to the next
     column is narrow)::
@@ -500,15 +503,12 @@ def _column_nameplate(roles: list[str], boxes: list[Box], text: list[str], n_lin
         拼版日报              1934年4月9日 星期一              第1版
     """
     heads = [k for k in range(len(boxes)) if roles[k] in ("headline", "header") and n_lines[k] == 1
-             and not any(b[3] <= boxes[k][1] and g.x_overlap(b, boxes[k]) > 0 for b in boxes)]
+             and not _blocks_above(k, boxes)]
     if not heads:
         return roles
     seed = min(heads, key=lambda k: boxes[k][0])
-    items = _row_after(seed, boxes)
-    if not items or boxes[items[0]][0] - boxes[seed][2] < ISSUE_GAP * body:
-        return roles
-    if not all(_issue_item(roles[k], text[k], n_lines[k]) for k in items) or not any(
-            ch.isdigit() for k in items for ch in text[k]):
+    items = issue_row(seed, boxes, text, body)
+    if not items or not all(_issue_item(roles[k], text[k], n_lines[k]) for k in items):
         return roles
     out = list(roles)
     for k in [seed, *items]:
@@ -520,22 +520,13 @@ def _issue_item(role: str, text: str, n_lines: int) -> bool:
     return role in ("body", "header") and n_lines == 1 and len(text.replace(" ", "")) <= ISSUE_ITEM_SIGNS
 
 
-def _row_after(seed: int, boxes: list[Box]) -> list[int]:
-    """The blocks after the seed along its row, each the nearest one sharing the row of
-    the one before it: a chain, because a vertical page is not deskewed and its first
-    column drifts across rows over the page's height."""
-    chain = [seed]
-    while True:
-        last = boxes[chain[-1]]
-        nxt = [k for k, b in enumerate(boxes) if k not in chain and b[0] >= last[2] - 0.5 * g.height(last)
-               and g.y_overlap_ratio(b, last) > 0.5]
-        if not nxt:
-            return chain[1:]
-        chain.append(min(nxt, key=lambda k: boxes[k][0]))
+def _blocks_above(k: int, boxes: list[Box]) -> list[int]:
+    """The blocks standing over block k (ending above its top, overlapping its width)."""
+    return [j for j, b in enumerate(boxes) if b[3] <= boxes[k][1] and g.x_overlap(b, boxes[k]) > 0]
 
 
 def _text_above(k: int, roles: list[str], boxes: list[Box]) -> bool:
-    return any(r == "body" and b[3] <= boxes[k][1] and g.x_overlap(b, boxes[k]) > 0 for r, b in zip(roles, boxes))
+    return any(roles[j] == "body" for j in _blocks_above(k, boxes))
 
 
 def _beside_or_over(b: Box, m: Box) -> bool:

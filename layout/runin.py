@@ -14,7 +14,6 @@ from dataclasses import replace
 from typing import Any
 from unicodedata import east_asian_width
 
-from layout import geometry as g
 from layout.continuity import DATELINE_BRACKETS, ends_sentence
 from layout.frame import Frame, box_ink, latin_ems
 from layout.model import Line, Page
@@ -80,24 +79,6 @@ def _cut(line: Line, lead: str) -> float:
     """Where the lead ends inside the line's box, by its share of the line's ems."""
     x0, _, x1, _ = line.bbox
     return x0 + (x1 - x0) * latin_ems(lead) / max(1e-6, latin_ems(line.text))
-
-
-# The issue's line under a paper's name sets the date ("Freitag. 23 Juni 1933", which
-# reads as a dateline) at one side and the folio at the other, this many text sizes
-# apart at least; a gutter between columns is one or two.
-ISSUE_GAP = 4.0
-FOLIO_SIGNS = 12  # a folio ("Seite 1", "第1版", "Page 3") is a few signs with a number
-
-
-def on_issue_line(page: Page, i: int) -> bool:
-    """Line i shares its row only with lines far across the page, a folio among them
-    (the paper's name may stand on the row too): it is the date on the issue's line,
-    not a dateline opening an item."""
-    line = page.lines[i]
-    x0, y0, x1, y1 = line.bbox
-    row = [o for k, o in enumerate(page.lines) if k != i and g.y_overlap(line.bbox, o.bbox) > 0.5 * (y1 - y0)]
-    far = all(max(o.bbox[0] - x1, x0 - o.bbox[2]) >= ISSUE_GAP * line.size for o in row)
-    return far and any(len(o.text) <= FOLIO_SIGNS and any(ch.isdigit() for ch in o.text) for o in row)
 
 
 def split_heads(page: Page, groups: list[list[int]], opened: set[int], heavy: set[int]

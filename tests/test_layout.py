@@ -1005,18 +1005,62 @@ def test_a_run_in_head_that_opens_an_item_is_cut_off_its_line():
     assert page.lines == lines and groups == [[0], [1, 2, 3]] and heads == {1}
 
 
-def test_the_date_on_the_issues_line_is_no_dateline_to_cut():
-    # "Freitag. 23 Juni 1933" reads as a run-in, but it shares its row only with the
-    # folio far across the page; a dateline in a column has the next column close by.
-    from layout.runin import on_issue_line
+ISSUE_TEXTS = {"N": ["Pagestitch-Anzeiger"], "d": ["Freitag. 23 Juni 1933"], "f": ["Seite 1"],
+               "p": ["Paris, 8. Der Kaiser"], "s": ["Seite 1 der Zeitung"], "c": ["goes on in its column"] * 2}
 
-    issue = (Line("l0", "Freitag. 23 Juni 1933", (0, 0, 150, 10), height=10.0),
-             Line("l1", "Seite 1", (500, 0, 550, 10), height=10.0))
-    column = (Line("l0", "Paris, 8. Der Kaiser hat", (0, 0, 150, 10), height=10.0),
-              Line("l1", "Seite 1 der Zeitung heute", (165, 0, 315, 10), height=10.0))
-    assert on_issue_line(Page(width=600, height=20, lines=issue), 0)
-    assert not on_issue_line(Page(width=600, height=20, lines=column), 0)
-    assert not on_issue_line(Page(width=600, height=20, lines=issue[:1]), 0)
+
+@pytest.mark.parametrize("picture, issue", [
+    # The date under the paper's name shares its row only with the folio far across
+    # the page: the issue's line ("Freitag. 23 Juni 1933" reads as a run-in dateline).
+    ("""
+         NNNNNNNNNNNNNNNN
+dddddddddd                    ff
+aaaaaaaaaa  bbbbbbbbbb  cccccccccc
+""", ["Seite 1"]),
+    # The name on the row too (a module page's header): still the issue's line.
+    ("""
+NNNNNNNNNN         dddddddddd         ff
+aaaaaaaaaa  bbbbbbbbbb  cccccccccc
+""", ["Pagestitch-Anzeiger", "Seite 1"]),
+    # A dateline in a column: the next column's line stands a gutter away.
+    ("""
+pppppppppp  ssssssssss  cccccccccc
+aaaaaaaaaa  bbbbbbbbbb  cccccccccc
+""", []),
+    # Far apart but no folio among them: a short line, not the issue's line.
+    ("""
+dddddddddd              cccccccccc
+aaaaaaaaaa  bbbbbbbbbb  cccccccccc
+""", []),
+])
+def test_the_issues_line_is_a_row_of_items_far_apart_with_a_folio(picture, issue):
+    from layout.frame import build_frame
+    from layout.issue import issue_row
+
+    page = page_from_ascii(picture, ISSUE_TEXTS)
+    frame = build_frame(page)
+    texts = [line.text for line in page.lines]
+    first = next(i for i, t in enumerate(texts) if t.startswith(("Freitag", "Paris")))  # date or dateline
+    assert [texts[j] for j in issue_row(first, frame.boxes, texts, frame.size)] == issue
+
+
+def test_the_issues_line_follows_a_drifting_row():
+    # A vertical page is not deskewed: along its first column (the frame's top row)
+    # each item stands a little lower than the one before; the row is followed as a
+    # chain from item to item.
+    from layout.issue import row_of
+
+    boxes = [(0, 0, 100, 20), (200, 6, 300, 26), (400, 12, 450, 32), (500, 60, 600, 80)]
+    assert row_of(0, boxes, 1) == [1, 2] and row_of(2, boxes, -1) == [1, 0] and row_of(3, boxes, 1) == []
+
+
+def test_the_folio_alone_far_from_a_date_cut_from_its_weekday_finds_the_issues_line():
+    # OCR cut the weekday off the date: only the folio stands far from its neighbours.
+    from layout.issue import issue_row
+
+    boxes = [(0, 0, 150, 20), (165, 0, 215, 20), (600, 0, 650, 20)]
+    texts = ["1 9 2 3年8月3 1日", "星期五", "第1版"]
+    assert issue_row(2, boxes, texts, 20.0) == [0, 1] and issue_row(0, boxes, texts, 20.0) == []
 
 
 @pytest.mark.parametrize("weights, measured", [((False, False), True), ((None, None), True), ((True, False), False)])
