@@ -464,25 +464,31 @@ def _nameplate(roles: list[str], boxes: list[Box], n_lines: list[int], sizes: li
                     _beside_or_over(boxes[k], boxes[m]) for m in members):
                 members.add(k)
                 grown = True
-    return ["masthead" if k in members else r for k, r in enumerate(roles)]
+    # The issue's line under the name is the page's header, as the row of name, date
+    # and folio across the top of a page is (_page_furniture): no article's head.
+    issue = _issue_line_under(seed, boxes, text, body)
+    return ["masthead" if k in members else "header" if k in issue else r for k, r in enumerate(roles)]
 
 
 ISSUE_LINE_REACH = 2.0  # the issue's line starts within this many text sizes under the name
 
 
 def _over_issue_line(k: int, boxes: list[Box], text: list[str], body: float) -> bool:
-    """Block k is the first thing on the page, and right under it stands the issue's
-    line (layout.issue: date and folio far apart on one row) on both sides of its
-    middle, as under a paper's name."""
-    x0, y0, x1, y1 = boxes[k]
-    if any(b[3] <= y0 for b in boxes):
-        return False
+    """Block k is the first thing on the page, and the issue's line stands right under it."""
+    return not any(b[3] <= boxes[k][1] for b in boxes) and bool(_issue_line_under(k, boxes, text, body))
+
+
+def _issue_line_under(k: int, boxes: list[Box], text: list[str], body: float) -> list[int]:
+    """The items of the issue's line (layout.issue: date and folio far apart on one
+    row) standing right under block k on both sides of its middle, as under a paper's
+    name; [] where none stands there."""
+    x0, _, x1, y1 = boxes[k]
     mid = (x0 + x1) / 2.0
     for j, b in enumerate(boxes):
         row = [j, *issue_row(j, boxes, text, body)] if 0 <= b[1] - y1 <= ISSUE_LINE_REACH * body else []
         if any(boxes[a][2] < mid for a in row) and any(boxes[a][0] > mid for a in row):
-            return True
-    return False
+            return row
+    return []
 
 
 ISSUE_ITEM_SIGNS = 20  # a date with its weekday ("1934年4月9日 星期一") or a folio: a few signs

@@ -387,7 +387,8 @@ def test_a_full_width_line_set_solid_in_a_column_is_a_head_only_when_heavy(heavy
 def test_a_paper_name_over_the_issue_line_is_the_masthead(issue_line, role):
     #        Pagestitch-Anzeiger          the name, set 2.5 times the text, first on the
     #  Freitag, 17. Mai 1933    Seite 1   page, over the issue's date and folio: the
-    #  aaaaaaaaaaaa  bbbbbbbbbbbb         masthead (a lead headline has no issue line)
+    #  aaaaaaaaaaaa  bbbbbbbbbbbb         masthead (a lead headline has no issue line);
+    #                                     date and folio are the page's header
     from layout.frame import build_frame
     from layout.roles import assign_roles
 
@@ -401,6 +402,8 @@ def test_a_paper_name_over_the_issue_line_is_the_masthead(issue_line, role):
                                                                    len(name + issue) + 12 * (c + 1))) for c in range(2)]
     roles = assign_roles(page, build_frame(page), groups)
     assert roles[0] == role, roles
+    # The issue's line under the name is the page's header, no article's head.
+    assert roles[1:3] == (["header", "header"] if issue_line else ["body", "body"]), roles
 
 
 def test_a_cjk_paragraphs_last_line_with_its_stop_is_no_headline():
