@@ -40,6 +40,7 @@ def find_separators(page: Page, image: Any, size: float, skew: float = 0.0) -> t
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
     ink = cv2.max(ink, _faint_ink(gray, s))
     found: list[Separator] = []
+    upright: dict[Separator, Box] = {}  # a found rule -> its box upright (page units)
     for kind, kernel in (("vertical", (1, int(MIN_LENGTH * s))), ("horizontal", (int(MIN_LENGTH * s), 1))):
         opened = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
         n, _, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
@@ -50,11 +51,13 @@ def find_separators(page: Page, image: Any, size: float, skew: float = 0.0) -> t
             if thick <= MAX_THICKNESS * s + 2:
                 box = _back_to_page((x, y, x + w, y + h), gray.shape, skew, scale)
                 found.append(Separator(box, kind))
+                upright[found[-1]] = g.scale_box((x, y, x + w, y + h), 1.0 / scale)
     rules_v = [r.bbox for r in found if r.kind == "vertical"]
     pictures = [_back_to_page(b, unturned.shape, 0.0, scale) for b in find_pictures(page, unturned, s, scale, rules_v)]
-    line_boxes = np.array([ln.bbox for ln in page.lines], dtype=float).reshape(-1, 4)
+    line_boxes = np.array(_upright_lines(page, skew), dtype=float).reshape(-1, 4)
     rules = [r for r in _not_in_clusters(found, size)
-             if not _inside_any(r.bbox, pictures, size) and not (r.kind == "horizontal" and _through_text(r.bbox, line_boxes))]
+             if not _inside_any(r.bbox, pictures, size)
+             and not (r.kind == "horizontal" and _through_text(upright[r], line_boxes))]
     return tuple(rules) + tuple(Separator(b, "picture") for b in pictures)
 
 
@@ -167,11 +170,23 @@ def paper_level(small: Any, bare: Any) -> Any:
     return level.reshape(h, w)
 
 
+def _upright_lines(page: Page, skew: float) -> list[Box]:
+    """The lines' boxes as they stand in the image the rules were found in: turned
+    upright with it where it was (find_separators). A skewed line's own box is taller
+    than its letters by its slope, and a run of ink along its letters' feet would lie
+    under that box's middle."""
+    if abs(skew) <= 0.2:
+        return [ln.bbox for ln in page.lines]
+    origin = (page.width / 2.0, page.height / 2.0)
+    return [g.upright_box(ln, origin, skew) for ln in page.lines]
+
+
 def _through_text(box: tuple[float, float, float, float], b: Any) -> bool:
-    """The run of ink lies along the middle of a text line (rows of ``b``, the page's
-    line boxes), over most of its length: the letters of a blurred line (italics merge
-    into a bar), not a rule. A rule under a line runs along its bottom edge or below
-    it, never through its middle."""
+    """The run of ink lies along the middle of a text line (rows of ``b``, the lines'
+    boxes upright), over most of its length: the letters of a blurred line (italics
+    merge into a bar, a heavy head's feet run together along its baseline), not a rule.
+    A rule under a line runs along its bottom edge or below it, never through its
+    middle."""
     import numpy as np
 
     y = (box[1] + box[3]) / 2.0

@@ -1125,3 +1125,38 @@ def test_paper_name_heading_a_vertical_pages_first_column_is_its_header():
     roles = {lid: b.role for b in page.blocks for lid in b.line_ids}
     assert [roles[k] for k in ("m0", "m1", "m2")] == ["header"] * 3
     assert not any(a.title == "拼版日报" for a in page.articles)
+
+
+def test_the_date_on_a_skewed_issues_line_shares_the_folios_row_upright():
+    # Turned a degree and a half, the date and the folio 600 px away stand more than
+    # half a line apart on the scan; in the reading frame (set upright, layout.frame)
+    # they share the row again.
+    from layout.runin import on_issue_line
+
+    issue = (Line("l0", "Freitag. 23 Juni 1933", (0, 0, 150, 10), height=10.0),
+             Line("l1", "Seite 1", (600, -16, 650, -6), height=10.0))
+    upright = ((0, 0, 150, 10), (600, 0, 650, 10))
+    page = Page(width=800, height=20, lines=issue)
+    assert not on_issue_line(page, 0) and on_issue_line(page, 0, upright)
+
+
+def test_a_rule_on_a_skewed_scan_is_thin_in_the_reading_frame():
+    # A rule 700 px long at 1.3 degrees is boxed 16 px tall on the scan; upright it is
+    # as thin as drawn, level, at the height of its middle, and as long as it is.
+    import math
+
+    from layout import geometry as g
+    from layout.frame import _upright_rule
+
+    origin, skew = (500.0, 500.0), -1.3
+    drawn = ((150.0, 600.0), (850.0, 600.0))
+    pts = [g.rotate_point(p, origin, skew) for p in drawn]
+    box = (pts[0][0], min(p[1] for p in pts) - 1.5, pts[1][0], max(p[1] for p in pts) + 1.5)
+    assert g.height(box) > 15
+    x0, y0, x1, y1 = _upright_rule(box, True, origin, skew)
+    assert y1 - y0 <= 4 and abs((y0 + y1) / 2 - 600) < 1 and abs((x1 - x0) - 700) < 2
+    # An upright rule (a column rule) the same.
+    pts = [g.rotate_point(p, origin, skew) for p in ((300.0, 150.0), (300.0, 850.0))]
+    box = (min(p[0] for p in pts) - 1.5, pts[0][1], max(p[0] for p in pts) + 1.5, pts[1][1])
+    x0, y0, x1, y1 = _upright_rule(box, False, origin, skew)
+    assert x1 - x0 <= 4 and abs((x0 + x1) / 2 - 300) < 1 and abs((y1 - y0) - 700) < 2 * math.cos(0)

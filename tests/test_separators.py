@@ -140,3 +140,26 @@ def test_a_bar_through_the_middle_of_a_text_line_is_blurred_letters_not_a_rule()
     page = Page(width=900, height=400, lines=(Line("l0", "onestopenglish.com", (95, 95, 310, 125)),))
     rules = [s.bbox for s in find_separators(page, img, SIZE) if s.kind == "horizontal"]
     assert len(rules) == 1 and 130 <= rules[0][1] <= 136
+
+
+def test_the_run_together_feet_of_a_heavy_head_on_a_skewed_scan_are_no_rule():
+    # A heavy head's letters, blurred, run together along their baseline: a bar low in
+    # the line, inside its box. The scan is turned 1.5 degrees (its right end up), so
+    # the line's own box is taller by its slope and the bar, at the low end, stands
+    # under that box's middle; set upright with the image, it lies inside the line. A
+    # rule set under the line stays a rule.
+    import cv2
+
+    from layout import geometry as g
+
+    skew, origin = -1.5, (450.0, 200.0)
+    img = np.full((400, 900), 255, np.uint8)
+    img[222:225, 100:200] = 0  # the letters' feet, in the line boxed 200..230 upright
+    img[240:243, 100:800] = 0  # a rule under the line
+    m = cv2.getRotationMatrix2D(origin, -skew, 1.0)  # turn the page by skew
+    img = cv2.warpAffine(img, m, (900, 400), borderValue=255)
+    poly = tuple(g.rotate_point(p, origin, skew) for p in g.box_polygon((100, 200, 800, 230)))
+    line = Line("l0", "Handel und Gewerbe und Verkehr.", g.polygon_box(poly), polygon=poly)
+    page = Page(width=900, height=400, lines=(line,))
+    rules = [s.bbox for s in find_separators(page, img, SIZE, skew) if s.kind == "horizontal"]
+    assert len(rules) == 1 and g.width(rules[0]) > 600
