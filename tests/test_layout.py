@@ -1129,15 +1129,14 @@ def test_paper_name_heading_a_vertical_pages_first_column_is_its_header():
 
 def test_the_date_on_a_skewed_issues_line_shares_the_folios_row_upright():
     # Turned a degree and a half, the date and the folio 600 px away stand more than
-    # half a line apart on the scan; in the reading frame (set upright, layout.frame)
-    # they share the row again.
-    from layout.runin import on_issue_line
+    # half a line apart on the scan; in the reading frame (set upright, layout.frame,
+    # whose boxes the pipeline gives layout.issue) they share the row again.
+    from layout.issue import issue_row
 
-    issue = (Line("l0", "Freitag. 23 Juni 1933", (0, 0, 150, 10), height=10.0),
-             Line("l1", "Seite 1", (600, -16, 650, -6), height=10.0))
+    texts = ("Freitag. 23 Juni 1933", "Seite 1")
+    on_scan = ((0, 0, 150, 10), (600, -16, 650, -6))
     upright = ((0, 0, 150, 10), (600, 0, 650, 10))
-    page = Page(width=800, height=20, lines=issue)
-    assert not on_issue_line(page, 0) and on_issue_line(page, 0, upright)
+    assert issue_row(0, on_scan, texts, 10.0) == [] and issue_row(0, upright, texts, 10.0) == [1]
 
 
 def test_a_rule_on_a_skewed_scan_is_thin_in_the_reading_frame():
