@@ -73,7 +73,7 @@ def build_frame(page: Page, direction: str | None = None) -> Frame:
     ``direction`` forces "horizontal" or "vertical"; None detects it.
     """
     vertical = detect_vertical(page.lines) if direction is None else direction == "vertical"
-    skew = 0.0 if vertical else g.page_skew(page.lines)
+    skew = g.page_skew(page.lines, vertical)
     origin = (page.width / 2.0, page.height / 2.0)
     upright = tuple(g.upright_box(line, origin, skew) for line in page.lines)
     boxes = tuple(g.to_reading_frame(b, page.width, vertical) for b in upright)

@@ -111,9 +111,36 @@ def line_angle(line: Line) -> float | None:
     return math.degrees(math.atan2(y1 - y0, x1 - x0))
 
 
-def page_skew(lines: Sequence[Line]) -> float:
-    """Median angle of the long lines' top edges: the skew left in the coordinates."""
-    angles = [a for a in (line_angle(line) for line in lines) if a is not None and abs(a) < 10]
+def column_angle(line: Line) -> float | None:
+    """Skew in degrees of a vertical line, from its polygon's long sides: how far the
+    column leans off the vertical, signed as line_angle (positive: turned clockwise on
+    screen, the column's foot to the left of its head). None without a polygon, for
+    a horizontal line, or for a column under two of its widths long (noisy angles).
+
+          h        a column turned clockwise by a: its foot (f) stands left of its
+         /         head (h), the side from head to foot running (-sin a, cos a)
+        f
+    """
+    poly = line.polygon
+    if not poly or len(poly) != 4 or not line.vertical:
+        return None
+    # The long sides whichever way the detector ordered the corners: 0-1 / 3-2 or 0-3 / 1-2.
+    pairs = [((poly[0], poly[1]), (poly[3], poly[2])), ((poly[0], poly[3]), (poly[1], poly[2]))]
+    sides = max(pairs, key=lambda pr: math.dist(*pr[0]) + math.dist(*pr[1]))
+    dx = sum(b[0] - a[0] for a, b in sides) / 2.0
+    dy = sum(b[1] - a[1] for a, b in sides) / 2.0
+    if dy < 0:  # read every side head to foot
+        dx, dy = -dx, -dy
+    if math.hypot(dx, dy) <= 2 * line.size:
+        return None
+    return math.degrees(math.atan2(-dx, dy))
+
+
+def page_skew(lines: Sequence[Line], vertical: bool = False) -> float:
+    """Median angle of the long lines that run the page's way (their top edges on a
+    horizontal page, their sides on a vertical one): the skew left in the coordinates."""
+    angle = column_angle if vertical else line_angle
+    angles = [a for a in (angle(line) for line in lines) if a is not None and abs(a) < 10]
     return median(angles) if len(angles) >= 3 else 0.0
 
 

@@ -70,6 +70,34 @@ def test_vertical_page_reads_columns_right_to_left():
     assert [texts[i] for i in page.ordered_line_ids()] == ["第一列文字内容", "第二列文字内容", "第三列文字内容"]
 
 
+
+def _turned(quad, degrees, origin=(200.0, 300.0)):
+    from layout import geometry as g
+
+    return tuple(g.rotate_point(p, origin, degrees) for p in quad)
+
+
+def test_skewed_vertical_page_is_deskewed_from_its_columns():
+    """
+    4 3 2 1      four columns of 14 characters, the scan turned 1.5 degrees
+    4 3 2 1      clockwise: each column's foot stands left of its head, a column's
+    4 3 2 1      width (the text size) off over its length. In the frame, the
+    . . . .      page's x turned to rows, every column starts on one level again.
+    """
+    from layout import geometry as g
+    from layout.frame import build_frame
+
+    lines = []
+    for k, x in enumerate((300, 260, 220, 180)):
+        quad = _turned(((x, 20), (x + 20, 20), (x + 20, 300), (x, 300)), 1.5)
+        lines.append(Line(f"l{k}", "这是一列竖排的文字共十四个字", g.polygon_box(quad), polygon=quad, height=20,
+                          vertical=True))
+    frame = build_frame(Page(width=400, height=600, lines=tuple(lines)))
+    assert frame.vertical and frame.skew == pytest.approx(1.5, abs=0.01)
+    starts = [b[0] for b in frame.boxes]
+    assert max(starts) - min(starts) < 0.5  # level, where undeskewed they spread by 4 px
+    assert [round(b[1]) for b in frame.boxes] == sorted(round(b[1]) for b in frame.boxes)  # right to left
+
 def test_direction_can_be_forced():
     picture, _ = CANONICAL["two columns"]
     page = reconstruct(page_from_ascii(picture), direction="vertical")
