@@ -46,8 +46,8 @@ def issue_row(k: int, boxes: Sequence[Box], texts: Sequence[str], size: float) -
 def row_of(k: int, boxes: Sequence[Box], step: int) -> list[int]:
     """The items after k along its row (step 1; before it, step -1, nearest first),
     each the nearest one sharing the row of the one before it: a chain, because a
-    vertical page is not deskewed and its first column drifts across rows over the
-    page's height."""
+    page given as boxes alone (no polygons to measure its skew from) is not deskewed,
+    and a skewed row drifts across rows over the page's width."""
     chain = [k]
     while True:
         last = boxes[chain[-1]]

@@ -501,10 +501,10 @@ def _column_nameplate(roles: list[str], boxes: list[Box], text: list[str], n_lin
     article's head is followed in its column by its byline or its text instead. In the
     reading frame that column is the top row: a one-line head with nothing above it,
     on the issue's line (layout.issue: far from the items beside it, a folio among
-    them) that holds only a few short one-line blocks besides. The whole column is the page's header, as the row of
-    the paper's name, date and folio across a horizontal page is (see _page_furniture,
-    which misses it here: the column drifts across rows, and its gap to the next
-    column is narrow)::
+    them) that holds only a few short one-line blocks besides. The whole column is the
+    page's header, as the row of the paper's name, date and folio across a horizontal
+    page is (see _page_furniture, which misses it here: the column's gap to the next
+    is narrow, and where the page could not be deskewed it drifts across rows)::
 
         拼版日报              1934年4月9日 星期一              第1版
     """
