@@ -465,8 +465,12 @@ def _nameplate(roles: list[str], boxes: list[Box], n_lines: list[int], sizes: li
                 members.add(k)
                 grown = True
     # The issue's line under the name is the page's header, as the row of name, date
-    # and folio across the top of a page is (_page_furniture): no article's head.
+    # and folio across the top of a page is (_page_furniture): no article's head. Its
+    # items are single lines; a row holding a block of several is text set beside the
+    # name (the NZZ's subscription prices and advertising rates), which stays text.
     issue = _issue_line_under(seed, boxes, text, body)
+    if any(n_lines[k] > 1 for k in issue):
+        issue = []
     return ["masthead" if k in members else "header" if k in issue else r for k, r in enumerate(roles)]
 
 

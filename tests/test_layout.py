@@ -434,6 +434,25 @@ def test_a_paper_name_over_the_issue_line_is_the_masthead(issue_line, role):
     assert roles[1:3] == (["header", "header"] if issue_line else ["body", "body"]), roles
 
 
+def test_prices_set_in_a_block_beside_the_folio_under_the_name_stay_text():
+    #        Neue Pagestitch-Zeitung      a block of two lines under the name (the
+    #  Abonnement jährlich 12 Fr.  Nr. 308   paper's prices) on the folio's row: no
+    #  halbjährlich 6.50 Fr.                 issue's line, whose items are single lines
+    from layout.frame import build_frame
+    from layout.roles import assign_roles
+
+    name = [Line("n", "Neue Pagestitch-Zeitung", (75, 0, 525, 50), height=50.0)]
+    prices = [Line("p0", "Abonnement jährlich 12 Fr.", (0, 60, 170, 80), height=20.0),
+              Line("p1", "halbjährlich 6.50 Fr.", (0, 82, 140, 102), height=20.0)]
+    folio = [Line("f", "Nr. 308", (530, 60, 600, 80), height=20.0)]
+    cols = [Line(f"{c}{r}", f"text of the story on {r} goes on", (c * 310, 112 + r * 22, c * 310 + 290, 132 + r * 22),
+                 height=20.0) for c in range(2) for r in range(12)]
+    page = Page(width=600, height=420, lines=tuple(name + prices + folio + cols), provenance=Provenance(engine="rapidocr"))
+    groups = [[0], [1, 2], [3], list(range(4, 16)), list(range(16, 28))]
+    roles = assign_roles(page, build_frame(page), groups)
+    assert roles[0] == "masthead" and roles[1] != "header", roles
+
+
 def test_a_cjk_paragraphs_last_line_with_its_stop_is_no_headline():
     body = [Line(f"b{r}", "即如这一回女子师范大学的风潮" + str(r), (0, r * 22, 300, 20 + r * 22), height=20.0)
             for r in range(6)]
