@@ -89,7 +89,7 @@ class Char:
     upright: bool = True
     # +1 when rotated text runs downwards, -1 when it runs upwards (non-upright only)
     flow: int = 1
-    bold: bool = False  # the font's name says a heavy weight
+    bold: bool = False  # the font's name says a heavy weight, or the glyph is filled and stroked
     font: str = ""  # the font's name: a change of font starts another text run
 
     @property
@@ -142,7 +142,40 @@ def _open_pdf(path: Path) -> Any:
 _HEAVY_FONT = re.compile(r"bold|black|heavy|semibold|demi|extrab", re.IGNORECASE)
 
 
+# Text render modes that fill the glyph and stroke its outline too (PDF 32000-1, 9.3.6):
+# a regular face stroked thicker is how PDFs set bold where the font has no bold face,
+# as Chinese, Japanese and Korean fonts mostly have not ("simulated bold").
+_FILL_STROKE_MODES = (2, 6)
+
+
+def _stroked_layout(page: Any) -> None:
+    """Lay the page out as pdfplumber does, marking each glyph drawn in a fill-and-stroke
+    render mode (``stroke`` in its char dict): pdfminer keeps the mode in the text state
+    only, and the font's name says nothing of the stroke."""
+    from pdfminer.pdfinterp import PDFPageInterpreter
+    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+
+    class _Device(PDFPageAggregatorWithMarkedContent):
+        mode = 0
+
+        def render_string(self, textstate: Any, *args: Any, **kwargs: Any) -> None:
+            self.mode = int(getattr(textstate, "render", 0) or 0)
+            super().render_string(textstate, *args, **kwargs)
+
+        def render_char(self, *args: Any, **kwargs: Any) -> float:
+            adv = super().render_char(*args, **kwargs)
+            if self.mode in _FILL_STROKE_MODES and self.cur_item._objs:
+                self.cur_item._objs[-1].stroke = True
+            return adv
+
+    device = _Device(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+    PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    page._layout = device.get_result()  # pdfplumber's chars are read from this layout
+
+
 def _chars_of(page: Any) -> list[Char]:
+    if not hasattr(page, "_layout") and hasattr(page, "page_obj"):
+        _stroked_layout(page)
     chars: list[Char] = []
     for i, c in enumerate(_dedupe(page.chars)):
         size = float(c.get("size") or 0.0) or float(c["bottom"] - c["top"])
@@ -163,7 +196,7 @@ def _chars_of(page: Any) -> list[Char]:
                 upright=upright,
                 # In PDF space y grows upwards; a positive b means the text runs up.
                 flow=-1 if (not upright and float(matrix[1]) > 0) else 1,
-                bold=bool(_HEAVY_FONT.search(str(c.get("fontname") or ""))),
+                bold=bool(_HEAVY_FONT.search(str(c.get("fontname") or ""))) or bool(c.get("stroke")),
                 font=str(c.get("fontname") or ""),
             )
         )

@@ -307,6 +307,26 @@ def test_bold_comes_from_the_font_name(tmp_path):
     assert set(bold.values()) == {False}
 
 
+def test_bold_comes_from_a_stroked_regular_face(tmp_path):
+    # A font without a bold face (most CJK fonts) is set bold by stroking the glyphs'
+    # outlines as well as filling them (text render mode 2); its name stays regular.
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("DejaVu", DEJAVU))
+    path = tmp_path / "stroked.pdf"
+    c = canvas.Canvas(str(path), pagesize=(300, 200))
+    c.setFont("DejaVu", 10)
+    c.setLineWidth(0.35)
+    c.drawString(20, 150, "Paris, 8. Februar.", mode=2)
+    c.drawString(20, 120, "Der Kaiser hat heute", mode=0)
+    c.save()
+    [loaded] = read_pdf(path, _no_ocr)
+    assert {line.text: line.bold for line in loaded.page.lines} == {"Paris, 8. Februar.": True,
+                                                                     "Der Kaiser hat heute": False}
+
+
 def _chars(spec: list[tuple[str, bool]]) -> list:
     """Glyphs of 10 pt, 5 pt wide, a space between the words; (word, bold) per word."""
     from ocr.pdf import Char
