@@ -437,12 +437,34 @@ def widen_headlines(boxes: Sequence[Box], roles: Sequence[str], separators: Sequ
         x0, y0, x1, y1 = boxes[i]
         lo, hi = _free_row(i, boxes, separators, size, roles)
         centre = (x0 + x1) / 2.0
-        if _centred(i, boxes, pictures, lo, hi, size):
+        column = _own_column(i, boxes, size) if y1 - y0 <= TEXT_HEAD * size else None
+        if column is not None:
+            out[i] = (x0, y0, max(x1, min(hi, column)), y1)
+        elif _centred(i, boxes, pictures, lo, hi, size):
             reach = min(centre - lo, hi - centre)
             out[i] = (min(x0, centre - reach), y0, max(x1, centre + reach), y1)
         else:
             out[i] = (x0, y0, max(x1, hi), y1)
     return out
+
+
+# A head no taller than this many text sizes, set flush left in its column, is set in
+# the text's own size: a dateline or side head in the flow of its column (a head over
+# more than one column is set larger than the text under it), so it heads its own
+# column only, however free its row is to the right (the next column's head may stand
+# a line higher).
+TEXT_HEAD = 1.2
+
+
+def _own_column(i: int, boxes: Sequence[Box], size: float) -> float | None:
+    """The right edge of the column head i is set flush in: of the nearest block starting
+    on its row or under it (within FLUSH_REACH sizes) whose left edge is flush with the
+    head's; None if there is none (a head centred in its column is widened as others)."""
+    x0, y0, x1, y1 = boxes[i]
+    tol = TOL * size
+    below = [b for j, b in enumerate(boxes) if j != i and abs(b[0] - x0) <= FLUSH_TOL * size
+             and y0 - tol <= b[1] <= y1 + FLUSH_REACH * size]
+    return min(below, key=lambda b: b[1])[2] if below else None
 
 
 # A headline counts as centred when its middle is within this share of the free

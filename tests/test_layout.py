@@ -1206,3 +1206,15 @@ def test_a_rule_on_a_skewed_scan_is_thin_in_the_reading_frame():
     box = (min(p[0] for p in pts) - 1.5, pts[0][1], max(p[0] for p in pts) + 1.5, pts[1][1])
     x0, y0, x1, y1 = _upright_rule(box, False, origin, skew)
     assert x1 - x0 <= 4 and abs((x0 + x1) / 2 - 300) < 1 and abs((y1 - y0) - 700) < 2 * math.cos(0)
+
+
+def test_a_head_in_the_texts_size_heads_its_own_column_only():
+    #  aaaaaaaaa   HHHHHHHHH      H: a larger head in the next column, a line higher
+    #  DDDD dddd   bbbbbbbbb      D: a dateline run in at the start of its item (text
+    #  ddddddddd   bbbbbbbbb         size): its row is free to the right, yet it heads d
+    from layout.order import modules, widen_headlines
+
+    boxes = [(0, 0, 100, 90), (0, 100, 40, 110), (0, 100, 100, 200), (120, 85, 220, 100), (120, 108, 220, 200)]
+    roles = ["body", "headline", "body", "headline", "body"]
+    assert widen_headlines(boxes, roles, [], 10.0)[1] == (0, 100, 100, 110)
+    assert sorted(sorted(m) for m in modules(boxes, roles, [], 10.0)) == [[0], [1, 2], [3, 4]]
