@@ -175,7 +175,12 @@ def _stroked_layout(page: Any) -> None:
 
 def _chars_of(page: Any) -> list[Char]:
     if not hasattr(page, "_layout") and hasattr(page, "page_obj"):
-        _stroked_layout(page)
+        try:
+            _stroked_layout(page)
+        except (ImportError, AttributeError, TypeError):
+            # pdfplumber's internals moved (a version after 0.11): its own layout, read
+            # on, only misses the stroked bold (the ink test still weighs run-ins).
+            pass
     chars: list[Char] = []
     for i, c in enumerate(_dedupe(page.chars)):
         size = float(c.get("size") or 0.0) or float(c["bottom"] - c["top"])
