@@ -66,9 +66,9 @@ def reconstruct(page: Page, image: Any = None, **options: Any) -> Page:
         # The reader knew no fonts (a scan): the ink tells which lines are heavy.
         frame = replace(frame, bold=measured_weights(page, image))
     if not any(line.bold for line in page.lines):
-        # No font named a heavy weight (a scan, or a PDF whose bold is a regular face
-        # stroked thicker, as Chinese fonts without a bold face are): the ink tells
-        # which lines open with a head run in before their text.
+        # No line is known bold (a scan, or a PDF whose bold neither a font's name nor
+        # a stroked glyph shows, say a glyph drawn twice over itself, which the reader
+        # keeps once): the ink tells which lines open with a head run in before their text.
         runins = run_in_lines(page, image, frame)
     timings["separators"] = time.perf_counter() - t
 
