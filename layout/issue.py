@@ -34,8 +34,9 @@ def issue_row(k: int, boxes: Sequence[Box], texts: Sequence[str], size: float) -
     """The issue's line through item k: the other items on its row (see row_of), when
     k stands ISSUE_GAP text sizes or more from its neighbours on the row and a folio is
     among the row's items, k's own included (OCR may cut the date from its weekday, so
-    the folio is the one item far from all others); [] when k's row is no issue's line. The row may hold the paper's name,
-    and k's own text may be anything (a date reads like a dateline or a headline)."""
+    the folio is the one item far from all others); [] when k's row is no issue's line.
+    The row may hold the paper's name, and k's own text may be anything (a date reads
+    like a dateline or a headline)."""
     before, after = row_of(k, boxes, -1), row_of(k, boxes, 1)
     x0, x1 = boxes[k][0], boxes[k][2]
     near = [j for j in before[:1] + after[:1] if max(boxes[j][0] - x1, x0 - boxes[j][2]) < ISSUE_GAP * size]
