@@ -54,7 +54,7 @@ def before_matrix(boxes: Sequence[Box], separators: Sequence[tuple[Box, str]], s
 
 
 def _blocked(b: np.ndarray, separators: Sequence[tuple[Box, str]], tol: float) -> np.ndarray:
-    """``blk[a, k]``: some wide element lies vertically between a and k and spans both."""
+    """``blk[a, k]``: some element lies vertically between a and k and spans both."""
     n = len(b)
     blockers = [tuple(row) for row in b] + [s for s, kind in separators if kind != "vertical"]
     widths = b[:, 2] - b[:, 0]
@@ -62,9 +62,15 @@ def _blocked(b: np.ndarray, separators: Sequence[tuple[Box, str]], tol: float) -
     out = np.zeros((n, n), dtype=bool)
     x0, y0, x1, y1 = (b[:, k] for k in range(4))
     for cx0, cy0, cx1, cy1 in blockers:
-        if cx1 - cx0 <= typical * 1.2:
-            continue  # only an element wider than a column can span two columns
-        spans = (x0 < cx1 - tol) & (x1 > cx0 + tol)  # c overlaps this block horizontally
+        overlap = np.minimum(x1, cx1) - np.maximum(x0, cx0)
+        if cx1 - cx0 > typical * 1.2:
+            spans = overlap > tol  # an element wider than a column spans two columns
+        else:
+            # One column's width spans what stands inside that column: a short last
+            # line under its paragraph is not "left of" a centred sub-head above that
+            # paragraph. Overlaps are counted as in before_matrix (padded OCR boxes
+            # of neighbouring columns overlap a little).
+            spans = overlap > np.maximum(tol, OVERLAP_SLACK * np.minimum(widths, cx1 - cx0))
         above_c = y1 <= cy0 + tol  # block ends above c
         below_c = y0 >= cy1 - tol  # block starts below c
         pair_spans = spans[:, None] & spans[None, :]
@@ -363,10 +369,15 @@ def _modules_in_order(boxes: Sequence[Box], roles: Sequence[str], separators: Se
         return []
     groups = modules(boxes, roles, separators, size)
     mod_boxes = [g.union([boxes[i] for i in grp]) for grp in groups]
+    # A head heads what its row on the page lets it head: widened inside its module
+    # alone, a head centred over a picture that runs past the module's columns would
+    # look off-centre and lose the module's first column (its byline, its first lines).
+    wide = widen_headlines(boxes, roles, separators, size)
     out: list[int] = []
     for k in topological_order(before_matrix(mod_boxes, separators, size), mod_boxes):
         members = groups[k]
-        inner = partial_order([boxes[i] for i in members], [roles[i] for i in members], separators, size)
+        inner = topological_order(before_matrix([wide[i] for i in members], separators, size),
+                                  [boxes[i] for i in members])
         out.extend(members[j] for j in inner)
     return out
 
@@ -549,9 +560,18 @@ def _centred_over_columns(head: Box, others: Sequence[Box], lo: float, hi: float
     """
     x0, _, x1, y1 = head
     tol = FLUSH_TOL * size
-    under = [b for b in others if y1 - TOL * size <= b[1] <= y1 + FLUSH_REACH * size
-             and b[0] >= lo - tol and b[2] <= hi + tol]
+    near = [b for b in others if y1 - TOL * size <= b[1] <= y1 + FLUSH_REACH * size
+            and b[0] >= lo - tol and b[2] <= hi + tol]
+    # Only what starts right under the row: a column that runs on under the picture of
+    # the article beside starts lower, but it is that article's column, not this head's.
+    under = [b for b in near if not _covered_from(y1, b, others, TOL * size)]
     if not under:
         return False
     left, right = min(b[0] for b in under), max(b[2] for b in under)
     return left < x0 - tol and right > x1 + tol and abs((left + right) / 2.0 - (x0 + x1) / 2.0) <= tol
+
+
+def _covered_from(top: float, b: Box, others: Sequence[Box], tol: float) -> bool:
+    """Something else stands between height ``top`` and block b, over part of b."""
+    return any(o is not b and o[1] >= top - tol and o[3] <= b[1] + tol and min(o[2], b[2]) - max(o[0], b[0]) > tol
+               for o in others)

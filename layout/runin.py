@@ -49,12 +49,20 @@ def run_in_prefix(text: str) -> str | None:
     for k, word in enumerate(words[:RUN_IN_WORDS]):
         lead = " ".join(words[:k + 1])
         # A date's parts each end in a point, the German ordinal ("5. Nov.") and the
-        # abbreviated month ("Feb. 3."): the dateline ends at the last of them.
-        date_goes_on = k + 1 < len(words) and words[k + 1].endswith(".")
+        # abbreviated month ("Feb. 3."): the dateline ends at the last of them. A day
+        # and its month stand side by side, so the date goes on only from a number or
+        # to one: the word after "14. Juni." ("Berlin.") is the item's text.
+        following = words[k + 1] if k + 1 < len(words) else ""
+        date_goes_on = following.endswith(".") and (_numeral(word) or _numeral(following))
         if word.endswith(".") and any(ch.isalpha() for ch in lead) and not date_goes_on:
             # A head starts with a capital; a lead in lower case ends a sentence begun above.
             return lead if _signs(text[len(lead):]) >= RUN_IN_REST and lead[0].isupper() else None
     return None
+
+
+def _numeral(word: str) -> bool:
+    """A day or ordinal with its point ("14.")."""
+    return word.rstrip(".").isdigit()
 
 
 def _bracketed_lead(text: str) -> str | None:

@@ -781,6 +781,49 @@ def test_a_head_flush_with_one_column_but_centred_over_three_heads_all_three():
     assert wide[0][0] <= 0 and wide[0][2] >= 270
 
 
+def test_a_short_last_line_is_not_left_of_the_centred_line_above_its_paragraph():
+    #  aaaaaaaaaa   cccccccc      t, the short last line of b, stands left of s (a line
+    #     ssss      cccccccc      centred over b) but under it: b lies between them and
+    #  bbbbbbbbbb   cccccccc      spans both, so "left of" does not put t before s, and
+    #  tt           cccccccc      no cycle sends the reader over to c in mid-column.
+    from layout.order import partial_order
+
+    boxes = [(0, 0, 100, 30), (30, 35, 70, 45), (0, 50, 100, 80), (0, 82, 20, 92), (120, 0, 220, 92)]
+    assert partial_order(boxes, ["body"] * 5, (), 10.0) == [0, 1, 2, 3, 4]
+
+
+def test_a_column_under_the_picture_beside_is_not_under_the_head():
+    #  KKKK      HHHHHHHHHH           H stands flush with its picture and in the middle
+    #  ########  ###############      of the row beside K's picture; column b starts
+    #  ########  ###############      within reach under H's row, but under K's
+    #  aaaa bbbb ccccccc ddddddd      picture: it is K's second column, so H is not
+    #                                 centred over b, c and d and heads its own side.
+    from layout.order import widen_headlines
+
+    boxes = [(0, 0, 40, 18), (100, 4, 154, 22), (0, 60, 40, 120), (50, 60, 90, 120),
+             (100, 60, 150, 120), (160, 60, 210, 120)]
+    pictures = (((0, 24, 90, 55), "picture"), ((100, 25, 210, 55), "picture"))
+    wide = widen_headlines(boxes, ["headline", "headline", "body", "body", "body", "body"], pictures, 14.0)
+    assert wide[1][0] >= 100 and wide[1][2] >= 210
+
+
+def test_a_head_centred_over_a_picture_wider_than_its_module_keeps_its_first_column():
+    #          HHHHHHH        |  J        H is centred in its row, over a picture that
+    #  yyyy                   |  jjjj     runs past its three columns; y (its byline) and
+    #  ################       |  jjjj     a stand left of H's words. Ordered inside H's
+    #  aaaa  bbbb  cccc  KKKK |  jjjj     module alone, H would look off-centre and y
+    #  aaaa  bbbb  cccc  kkkk |           would be read before it.
+    from layout.order import module_order
+
+    boxes = [(100, 0, 180, 20), (0, 24, 60, 34), (0, 80, 60, 200), (70, 80, 130, 200),
+             (140, 80, 200, 200), (210, 80, 270, 100), (210, 102, 270, 200), (290, 0, 340, 20),
+             (290, 24, 340, 200)]
+    roles = ["headline", "byline", "body", "body", "body", "headline", "body", "headline", "body"]
+    seps = (((0, 38, 270, 76), "picture"), ((280, 0, 282, 200), "vertical"))
+    order = module_order(boxes, roles, seps, 10.0)
+    assert order[:5] == [0, 1, 2, 3, 4]
+
+
 def test_a_sub_head_reaching_up_into_a_large_heads_box_does_not_end_its_row():
     #          HHHHHHHH           s (a sub-head set close under the large head H, its
     #  sssss   HHHHHHHH           box reaching a little into H's) stands under H's row,
@@ -958,6 +1001,8 @@ def test_run_in_prefix_is_a_capitalised_lead_to_the_full_stop_ending_the_date():
     assert run_in_prefix("Paris, 8. Februar. Der Kaiser hat") == "Paris, 8. Februar."
     assert run_in_prefix("Köln, 5. Nov. -b- Zum Zwischenfall") == "Köln, 5. Nov."  # the date is whole
     assert run_in_prefix("LONDON, Feb. 3. The Cabinet met") == "LONDON, Feb. 3."
+    # A place opening the item's text ends in a point too; it is not part of the date.
+    assert run_in_prefix("Bern, 14. Juni. Berlin. Handelsregister") == "Bern, 14. Juni."
     assert run_in_prefix("ruch vom 7. Mai 1920, gültig") is None  # runs on from above
     assert run_in_prefix("1. Untersuchungs-Sachen. 2.") is None  # a number, no head
     assert run_in_prefix("Paris, 8. Mai.") is None  # no text after it on the line
