@@ -7,6 +7,7 @@ patterns that newspapers share (bylines, jump lines).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from layout import continuity as c
 from layout import geometry as g
@@ -50,7 +51,8 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
         roles = _flowing_heads(roles, boxes, n_lines, body, frame, heavy)
         roles = _indented_heads(roles, boxes, n_lines, body)
         roles = _run_on_lines(roles, boxes, text, n_lines, body)
-    roles = _page_furniture(roles, boxes, text, body, n_lines)
+    rules = [b for b, kind in frame.separators if kind == "horizontal"]
+    roles = _page_furniture(roles, boxes, text, body, n_lines, rules)
     roles = _captions(roles, boxes, n_lines, _pictures(frame), body)
     if frame.vertical:
         roles = _column_nameplate(roles, boxes, text, n_lines, body)
@@ -382,10 +384,11 @@ def _role(text: str, rel_size: float, n_lines: int, limits: tuple[float, float, 
     return "body"
 
 
-def _page_furniture(roles: list[str], boxes: list[Box], text: list[str], body: float, n_lines: list[int]) -> list[str]:
-    """The row of one-line blocks above all other text, set apart by a gap, is the page
-    header when one of its small blocks holds digits (a date, a page number); the same
-    at the bottom is the footer (where a headline never stands)."""
+def _page_furniture(roles: list[str], boxes: list[Box], text: list[str], body: float, n_lines: list[int],
+                    rules: Sequence[Box] = ()) -> list[str]:
+    """The row of one-line blocks above all other text, set apart by a gap or a rule, is
+    the page header when one of its small blocks holds digits (a date, a page number);
+    the same at the bottom is the footer (where a headline never stands)."""
     if len(boxes) < 3:
         return roles
     out = list(roles)
@@ -405,10 +408,26 @@ def _page_furniture(roles: list[str], boxes: list[Box], text: list[str], body: f
             gap = min(boxes[j][1] for j in rest) - max(boxes[k][3] for k in row)
         else:
             gap = min(boxes[k][1] for k in row) - max(boxes[j][3] for j in rest)
-        if gap >= 0.5 * body:
+        if gap >= 0.5 * body or _ruled_apart(row, rest, boxes, rules, top, body):
             for k in row:
                 out[k] = "header" if top else "footer"
     return out
+
+
+def _ruled_apart(row: list[int], rest: list[int], boxes: list[Box], rules: Sequence[Box], top: bool,
+                 body: float) -> bool:
+    """A rule across the row's items lies between them and all other text. On a scan the
+    OCR boxes are padded, so a footer set close under the rule that ends the columns
+    shows almost no gap to them; the rule still sets it apart."""
+    tol = 0.3 * body
+    inner = min(boxes[j][1] for j in rest) if top else max(boxes[j][3] for j in rest)
+    edge = max(boxes[k][3] for k in row) if top else min(boxes[k][1] for k in row)
+    for r in rules:
+        y = (r[1] + r[3]) / 2.0
+        between = edge - tol <= y <= inner + tol if top else inner - tol <= y <= edge + tol
+        if between and all(min(r[2], boxes[k][2]) - max(r[0], boxes[k][0]) > 0 for k in row):
+            return True
+    return False
 
 
 def _edge_row(boxes: list[Box], top: bool) -> list[int]:

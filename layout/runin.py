@@ -54,7 +54,10 @@ def run_in_prefix(text: str) -> str | None:
         # to one: the word after "14. Juni." ("Berlin.") is the item's text.
         following = words[k + 1] if k + 1 < len(words) else ""
         date_goes_on = following.endswith(".") and (_numeral(word) or _numeral(following))
-        if word.endswith(".") and any(ch.isalpha() for ch in lead) and not date_goes_on:
+        # A single letter with its point abbreviates a word ("September d. J."): no
+        # head ends there.
+        initial = len(word) == 2 and word[0].isalpha()
+        if word.endswith(".") and any(ch.isalpha() for ch in lead) and not date_goes_on and not initial:
             # A head starts with a capital; a lead in lower case ends a sentence begun above.
             return lead if _signs(text[len(lead):]) >= RUN_IN_REST and lead[0].isupper() else None
     return None

@@ -26,11 +26,12 @@ def stitch_article(
     paragraphs: list[str] = []
     links: list[Link] = []
     prev: int | None = None  # index of the previous block that went into the text
+    skip = _skipped(blocks)
     for k, (block, text) in enumerate(zip(blocks, texts)):
         if block.role in TITLE_ROLES and (prev is None or blocks[prev].role in TITLE_ROLES):
             prev = k
             continue
-        if block.role in SKIP_IN_TEXT:
+        if block.role in skip:
             continue
         if prev is not None and blocks[prev].role not in TITLE_ROLES:
             link = _link(blocks[prev], texts[prev], block, text)
@@ -44,6 +45,15 @@ def stitch_article(
     body = "\n".join(p for p in paragraphs if p)
     full = f"{title}\n{body}" if title and body else title or body
     return Article(aid, title, tuple(b.id for b in blocks), full), links
+
+
+def _skipped(blocks: Sequence[Block]) -> tuple[str, ...]:
+    """The roles left out of the text. A notice of one short line under its head ("Edikt."
+    over "Das Kaiserl. Königl.") looks like a byline, but an article has text: where no
+    block is running text, the lines under the head are it."""
+    if any(b.role not in TITLE_ROLES and b.role not in SKIP_IN_TEXT for b in blocks):
+        return SKIP_IN_TEXT
+    return ("jump", "caption")
 
 
 def _title(blocks: Sequence[Block], texts: list[str]) -> str:

@@ -1003,6 +1003,7 @@ def test_run_in_prefix_is_a_capitalised_lead_to_the_full_stop_ending_the_date():
     assert run_in_prefix("LONDON, Feb. 3. The Cabinet met") == "LONDON, Feb. 3."
     # A place opening the item's text ends in a point too; it is not part of the date.
     assert run_in_prefix("Bern, 14. Juni. Berlin. Handelsregister") == "Bern, 14. Juni."
+    assert run_in_prefix("September d. J. will Ich hierdurch") is None  # abbreviations, no head
     assert run_in_prefix("ruch vom 7. Mai 1920, gültig") is None  # runs on from above
     assert run_in_prefix("1. Untersuchungs-Sachen. 2.") is None  # a number, no head
     assert run_in_prefix("Paris, 8. Mai.") is None  # no text after it on the line
@@ -1263,3 +1264,31 @@ def test_a_head_in_the_texts_size_heads_its_own_column_only():
     roles = ["body", "headline", "body", "headline", "body"]
     assert widen_headlines(boxes, roles, [], 10.0)[1] == (0, 100, 100, 110)
     assert sorted(sorted(m) for m in modules(boxes, roles, [], 10.0)) == [[0], [1, 2], [3, 4]]
+
+
+def test_a_folio_under_the_rule_that_ends_the_columns_is_the_footer_however_close():
+    #  aaaaaaaaa  bbbbbbbbb
+    #  aaaaaaaaa  bbbbbbbbb
+    #  --------------------     a scan's padded OCR boxes leave almost no white between
+    #       Seite 1             the folio and the columns; the rule sets it apart.
+    from layout.roles import _page_furniture
+
+    boxes = [(0, 0, 100, 200), (110, 0, 210, 200), (90, 203, 130, 215)]
+    args = (["body", "body", "body"], boxes, ["a", "b", "Seite 1"], 20.0, [9, 9, 1])
+    assert _page_furniture(*args)[2] == "body"
+    assert _page_furniture(*args, rules=[(0, 200, 210, 202)])[2] == "footer"
+    assert _page_furniture(*args, rules=[(0, 100, 210, 102)])[2] == "body"  # a rule elsewhere
+
+
+def test_a_notice_of_one_short_line_under_its_head_keeps_that_line_as_its_text():
+    # "Edikt." over "Das Kaiserl. Königl.": the short line is typed a byline, but it is
+    # all the article says; where a body block exists, the byline stays out of the text.
+    from layout.model import Block
+    from layout.stitch import stitch_article
+
+    lines = {"h": Line("h", "Edikt.", (0, 0, 50, 20)), "y": Line("y", "Das Kaiserl. Königl.", (0, 22, 90, 34)),
+             "t": Line("t", "Der Text.", (0, 36, 90, 48))}
+    head, line, text = Block("b0", ("h",), (0, 0, 50, 20), "headline"), Block("b1", ("y",), (0, 22, 90, 34), "byline"), \
+        Block("b2", ("t",), (0, 36, 90, 48))
+    assert stitch_article("a0", [head, line], lines)[0].text == "Edikt.\nDas Kaiserl. Königl."
+    assert stitch_article("a0", [head, line, text], lines)[0].text == "Edikt.\nDer Text."
