@@ -146,6 +146,9 @@ def _heavy_role(role: str, grp: list[int], frame: Frame, headline_size: bool, la
     return "subheadline" if len(grp) <= HEAVY_LINES else role
 
 
+RAGGED_INSET = 1.0  # text sizes
+
+
 def _long_heavy_heads(roles: list[str], groups: list[list[int]], boxes: list[Box], body: float,
                       frame: Frame) -> list[str]:
     """Measured on a scan, a run of more lines than a sub-head takes, every one heavy,
@@ -159,7 +162,9 @@ def _long_heavy_heads(roles: list[str], groups: list[list[int]], boxes: list[Box
             continue
         if not all(frame.is_bold(i) for i in grp):
             continue
-        below = _text_below(k, boxes, [len(x) for x in groups], body)
+        # The head fills its column; ragged lines under it (an author's line, a date)
+        # may end a little short of its right edge.
+        below = _text_below(k, boxes, [len(x) for x in groups], body, inset=RAGGED_INSET)
         if below is None or roles[below] != "body" or all(frame.is_bold(i) for i in groups[below]):
             continue
         heads = [b for b, r in zip(boxes, roles) if r in ("headline", "subheadline")]
@@ -323,12 +328,13 @@ def _centred_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body:
     return out
 
 
-def _text_below(i: int, boxes: list[Box], n_lines: list[int], body: float) -> int | None:
-    """The nearest block of several lines under block i, starting within 3 sizes."""
+def _text_below(i: int, boxes: list[Box], n_lines: list[int], body: float, inset: float = 0.0) -> int | None:
+    """The nearest block of several lines under block i, starting within 3 sizes, as
+    wide as block i at least (less ``inset`` text sizes on either side)."""
     x0, _, x1, y1 = boxes[i]
     best = None
     for j, b in enumerate(boxes):
-        if j == i or n_lines[j] < 2 or b[0] > x0 or b[2] < x1:
+        if j == i or n_lines[j] < 2 or b[0] > x0 + inset * body or b[2] < x1 - inset * body:
             continue
         if -0.3 * body <= b[1] - y1 <= 3 * body and (best is None or b[1] < boxes[best][1]):
             best = j

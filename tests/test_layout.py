@@ -392,6 +392,21 @@ def test_a_long_run_of_heavy_lines_over_text_on_a_scan_is_its_head(headed):
     assert roles[-2] == ("body" if headed else "headline"), roles
 
 
+def test_a_long_heavy_head_over_ragged_lines_a_little_narrower_is_still_their_head():
+    # The wrapped title fills its narrow column; the author's lines under it are ragged
+    # and end half a text size short of its right edge: they are still under it.
+    from layout.frame import build_frame
+    from layout.roles import assign_roles
+
+    head = [Line(f"h{r}", f"Head words of the title {r}", (0, r * 24, 200, 22 + r * 24), height=21.0)
+            for r in range(6)]
+    body = [Line(f"b{r}", f"text of the story on {r} goes on", (0, 154 + r * 22, 190, 174 + r * 22), height=20.0)
+            for r in range(20)]
+    page = Page(width=200, height=700, lines=tuple(head + body), provenance=Provenance(engine="rapidocr"))
+    frame = replace(build_frame(page), bold=tuple([True] * 6 + [False] * 20))
+    assert assign_roles(page, frame, [list(range(6)), list(range(6, 26))])[0] == "headline"
+
+
 @pytest.mark.parametrize("heavy, role", [(True, "subheadline"), (False, "body")])
 def test_a_full_width_line_set_solid_in_a_column_is_a_head_only_when_heavy(heavy, role):
     #  aaaaaaaaaaaaaaaaaaaa   a column of news: a line measured a little tall, full
