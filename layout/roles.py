@@ -201,7 +201,10 @@ def _flowing_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body:
         if role not in ("headline", "subheadline") or n_lines[i] > 2 or heavy[i]:
             continue
         above, below = _neighbour(i, boxes, below=False), _neighbour(i, boxes, below=True)
-        if above is None or below is None or any(roles[k] != "body" or n_lines[k] < 3 for k in (above, below)):
+        # Running text on both sides: a paragraph over it, and under it a paragraph of
+        # two lines at least (a list of particulars runs in short paragraphs).
+        if above is None or below is None or any(roles[k] != "body" for k in (above, below)) \
+                or n_lines[above] < 3 or n_lines[below] < 2:
             continue
         b, a, c = boxes[i], boxes[above], boxes[below]
         solid = b[1] - a[3] < FLOW_GAP * body and c[1] - b[3] < FLOW_GAP * body

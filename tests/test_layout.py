@@ -408,21 +408,23 @@ def test_a_long_heavy_head_over_ragged_lines_a_little_narrower_is_still_their_he
 
 
 @pytest.mark.parametrize("heavy, role", [(True, "subheadline"), (False, "body")])
-def test_a_full_width_line_set_solid_in_a_column_is_a_head_only_when_heavy(heavy, role):
+@pytest.mark.parametrize("under", [4, 2])
+def test_a_full_width_line_set_solid_in_a_column_is_a_head_only_when_heavy(heavy, role, under):
     #  aaaaaaaaaaaaaaaaaaaa   a column of news: a line measured a little tall, full
     #  Verkehrs-Anstalten..   width and set solid between text, is text boxed tall,
-    #  cccccccccccccccccccc   unless the ink shows it bold: a head set tight
+    #  cccccccccccccccccccc   unless the ink shows it bold: a head set tight (the
+    #                         paragraph under it may be two lines: a list of items)
     from layout.frame import build_frame
     from layout.roles import assign_roles
 
     above = [Line(f"a{r}", f"text of the story on {r} goes on", (0, r * 22, 200, 20 + r * 22), height=20.0)
              for r in range(4)]
-    head = [Line("h", "Verkehrs-Anstalten und Post", (0, 91, 190, 116), height=25.0)]
+    head = [Line("h", "Verkehrs-Anstalten und Post", (0, 87, 190, 119), height=32.0)]
     below = [Line(f"c{r}", f"text of the next one {r} goes on", (0, 122 + r * 22, 200, 142 + r * 22), height=20.0)
-             for r in range(4)]
+             for r in range(under)]
     page = Page(width=200, height=300, lines=tuple(above + head + below), provenance=Provenance(engine="rapidocr"))
-    frame = replace(build_frame(page), bold=tuple([False] * 4 + [heavy] + [False] * 4))
-    roles = assign_roles(page, frame, [list(range(4)), [4], list(range(5, 9))])
+    frame = replace(build_frame(page), bold=tuple([False] * 4 + [heavy] + [False] * under))
+    roles = assign_roles(page, frame, [list(range(4)), [4], list(range(5, 5 + under))])
     assert roles[1] == role, roles
 
 
