@@ -594,3 +594,21 @@ def test_a_column_is_no_longer_than_the_one_before_it():
     assert _longer_columns([0, 3, 2], kinds, pieces) == 0  # a shorter last column is the rule
     search = ChainSearch(pieces, kinds, Vocabulary(pieces))
     assert search.features({0: 2, 2: 3})["longer_column"] == 1.0
+
+
+def test_side_by_side_texts_start_by_the_depth_of_their_heads():
+    from layout.unscramble import ChainSearch, Vocabulary, stack_depth, text_order_pairs
+
+    # two one-line heads side by side, a credit line under the second only: its text
+    # starts a line lower, so the text pasted first is the first head's
+    paste = ("Strike (continued)\n\nFloods\n\nHarbour\n\nBy Tom Fox\n\n"
+             "Rivers rose in the night.\nFarms were flooded.\n\nDockers met at noon.\nThey voted to go back.\n")
+    pieces, kinds = _raw_kinds(paste)
+    assert (1, 2) in text_order_pairs(pieces, kinds)
+    assert stack_depth([2, 3, 5], kinds, pieces, 2.0) == (5, 2.0 + 1.2 + 0.25)
+    assert stack_depth([1, 4], kinds, pieces, 2.0) == (4, 2.0)
+    search = ChainSearch(pieces, kinds, Vocabulary(pieces))
+    right, crossed = {1: 4, 2: 3, 3: 5}, {1: 5, 2: 3, 3: 4}
+    assert search.features(crossed)["order_text"] == 1.0
+    assert search.features(right)["order_text"] == 0.0
+    assert search.total(right) - search.total(crossed) > 0
