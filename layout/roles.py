@@ -616,8 +616,10 @@ def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_line
     """
     out = list(roles)
     for prev, cur in zip(order, order[1:]):
-        if out[prev] == "headline" and out[cur] == "headline" and sizes[cur] * SUBHEAD_STEP < sizes[prev]:
+        if out[prev] == "headline" and out[cur] == "headline" and sizes[cur] * SUBHEAD_STEP < sizes[prev] \
+                and _set_under(boxes[prev], boxes[cur], sizes[prev]):
             out[cur] = "subheadline"
+    out = _close_under_headlines(out, boxes, sizes)
     widths = sorted(g.width(boxes[i]) for i in order if roles[i] == "body" and n_lines[i] >= 3)
     widths = widths or sorted(g.width(boxes[i]) for i in order if roles[i] == "body")
     column = widths[len(widths) // 2] if widths else 0.0
@@ -646,6 +648,31 @@ def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_line
         if out[i] not in ("byline", "dateline", "caption"):
             prev_head = False
     return out
+
+
+SUBHEAD_GAP = 1.5  # a sub-head is set within this many of its own sizes under the headline
+
+
+def _close_under_headlines(roles: list[str], boxes: list[Box], sizes: list[float]) -> list[str]:
+    """A headline set close under a clearly larger one, under its words, is its sub-head
+    ("选自《三闲集》" under the essay's title), even where the reading order puts the
+    next column's headline between them."""
+    heads = [k for k, r in enumerate(roles) if r == "headline"]
+    out = list(roles)
+    for cur in heads:
+        above = [k for k in heads if k != cur and _set_under(boxes[k], boxes[cur], sizes[k])
+                 and boxes[cur][1] - boxes[k][3] <= SUBHEAD_GAP * sizes[cur]]
+        nearest = max(above, key=lambda k: boxes[k][3], default=None)
+        if nearest is not None and sizes[cur] * SUBHEAD_STEP < sizes[nearest]:
+            out[cur] = "subheadline"
+    return out
+
+
+def _set_under(head: Box, b: Box, size: float) -> bool:
+    """Block b starts under the head (its top no higher than the head's last line) and
+    under its words: a smaller head beside a large one, on its row in the next column,
+    is the next article's headline, however the reading order puts them together."""
+    return b[1] >= head[3] - 0.5 * size and min(head[2], b[2]) - max(head[0], b[0]) > 0
 
 
 def _lead_like(narrow: bool, spacing: float | None) -> bool:

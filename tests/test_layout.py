@@ -902,6 +902,20 @@ def test_a_sub_head_after_a_byline_heads_the_next_article():
     assert small[2] == "subheadline"
 
 
+def test_a_smaller_head_beside_a_large_one_is_a_headline_and_one_close_under_it_a_sub_head():
+    #  HHHHHHHHHHHHHHHH   KKKKKKKK     K (smaller, beside H, read right after it) heads the
+    #  ssssss             kkkkkkkk     next article; s, set close under H's words and
+    #  aaaaaaa  bbbbbbb   kkkkkkkk     clearly smaller, is H's sub-head, though K comes
+    #                                  between them in the reading order.
+    from layout.roles import refine_in_order
+
+    boxes = [(0, 0, 400, 48), (420, 0, 600, 30), (0, 60, 200, 84), (0, 100, 190, 300), (210, 100, 400, 300),
+             (420, 40, 600, 300)]
+    roles = refine_in_order([0, 1, 2, 3, 4, 5], ["headline", "headline", "headline", "body", "body", "body"], boxes,
+                            [1, 1, 1, 9, 9, 12], [48.0, 30.0, 24.0, 20.0, 20.0, 20.0])
+    assert roles[:3] == ["headline", "headline", "subheadline"]
+
+
 def test_a_rule_in_the_padding_of_a_line_box_still_parts_the_lines():
     # The page header's rule runs close under the header line, inside its padded box:
     # the header and the headline under the rule are two blocks.
