@@ -13,8 +13,9 @@ Block ``a`` comes before block ``b`` when (boxes in the reading frame)::
 (the rules of Breuel's 2003 reading-order paper, with rules as blockers too).
 The sort takes, among the blocks whose predecessors are all placed, the top-most one,
 which keeps independent regions in page order; a cycle, which noisy boxes can make, is
-broken at its top-most block. Everything runs on numpy matrices: n blocks cost n²
-comparisons, times the few wide blocks that can block a relation.
+broken at its top-most block, taking first a cycle that nothing else must precede.
+Everything runs on numpy matrices: n blocks cost n² comparisons, times the few wide
+blocks that can block a relation.
 """
 
 from __future__ import annotations
@@ -90,9 +91,8 @@ def topological_order(m: np.ndarray, boxes: Sequence[Box]) -> list[int]:
     out: list[int] = []
     while len(out) < n:
         if not heap:
-            # A cycle: release its top-most remaining block.
-            rest = [key[i] for i in range(n) if not placed[i]]
-            heap = [min(rest)]
+            # A cycle: release the top-most block of one that nothing else must precede.
+            heap = [min(key[i] for i in _first_cycle(m, placed))]
         _, _, i = heapq.heappop(heap)
         if placed[i]:
             continue
@@ -103,6 +103,28 @@ def topological_order(m: np.ndarray, boxes: Sequence[Box]) -> list[int]:
             if indeg[j] == 0:
                 heapq.heappush(heap, key[j])
     return out
+
+
+def _first_cycle(m: np.ndarray, placed: np.ndarray) -> list[int]:
+    """The unplaced blocks of the cycles that no other unplaced block must precede.
+
+    Noisy boxes make cycles: a short line under an indented one in its column ends
+    left of where that one starts, so reads "left of" it (rule 2) as well as under it.
+    Breaking the cycle at the top-most of all remaining blocks would jump to a block the
+    cycle must precede that merely stands a pixel higher (the next column's top)::
+
+          aaaaaaa    xxxxxxx     c ends left of a's start: c before a (rule 2),
+        bbbbbbbbb    xxxxxxx     a before b before c (rule 1): a cycle, and x (a
+        cc                       pixel higher than a) waits for a: break it at a
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    rest = np.nonzero(~placed)[0]
+    sub = m[np.ix_(rest, rest)]
+    _, label = connected_components(sub, directed=True, connection="strong")
+    # A component is a source when no edge enters it from another unplaced component.
+    entered = {int(label[j]) for i, j in zip(*np.nonzero(sub)) if label[i] != label[j]}
+    return [int(rest[k]) for k in range(len(rest)) if int(label[k]) not in entered]
 
 
 def partial_order(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[tuple[Box, str]], size: float) -> list[int]:

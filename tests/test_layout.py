@@ -1323,3 +1323,14 @@ def test_a_notice_of_one_short_line_under_its_head_keeps_that_line_as_its_text()
         Block("b2", ("t",), (0, 36, 90, 48))
     assert stitch_article("a0", [head, line], lines)[0].text == "Edikt.\nDas Kaiserl. Königl."
     assert stitch_article("a0", [head, line, text], lines)[0].text == "Edikt.\nDer Text."
+
+
+def test_a_cycle_of_noisy_boxes_is_broken_before_the_blocks_that_wait_for_it():
+    #   aaaaaaa    xxxxxxx     c ends left of where the indented a starts (c before a),
+    # bbbbbbbbb    xxxxxxx     a before b before c: a cycle; x, a pixel higher than a,
+    # cc                       must follow all three, so the cycle is read first
+    from layout.order import partial_order
+
+    boxes = [(20, 0, 90, 10), (0, 12, 90, 22), (0, 24, 15, 34), (110, -1, 210, 22)]
+    assert partial_order(boxes, ["body"] * 4, [], 10.0) == [0, 1, 2, 3]
+
