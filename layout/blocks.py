@@ -31,6 +31,15 @@ SIZE_RATIO = 1.15  # largest ratio of a line's text size to its block's
 PRECISE_SIZE_RATIO = 1.03  # the same where sizes are exact font sizes
 INDENT = 0.8  # first-line indent that starts a paragraph, in text sizes
 SHORT_END = 2.0  # a line ending this far before the block's right edge ends short
+# An engine cuts a line at a run of Latin or digits, or where it drops a punctuation
+# mark (a full cell in CJK): the pieces of one row stand less than this many text
+# sizes apart. The next piece joins the row's block even where it reaches past the
+# block's lines so far (the row is the block's first or its longest).
+PIECE_GAP = 1.5
+# A row standing alone in type this much larger than the text's is a head, whose words
+# may stand an em apart; one in the text's size (the issue's date line, "1 9 2 8年1 0月
+# 6日  星期六") is a row of items the page header is known by (layout.issue).
+DISPLAY_SIZE = 1.2
 
 
 @dataclass(frozen=True)
@@ -136,9 +145,10 @@ def _find_group(i: int, open_groups: list[_Group], frame: Frame, params: BlockPa
                 edges: "_LeftEdges | None" = None) -> _Group | None:
     best, best_gap = None, float("inf")
     box, size = frame.boxes[i], frame.sizes[i]
+    reach = PIECE_GAP * size if frame.vertical else 0.0  # a column's next piece (see _fit)
     for grp in open_groups:
         span = grp.span
-        if box[0] > span[2] or box[2] < span[0]:
+        if box[0] > span[2] + reach or box[2] < span[0]:
             continue  # another column: most groups end here, before any call
         last = grp.members[-1]
         gap = _fit(box, frame.boxes[last], size, grp.size, grp, frame, params, frame.is_bold(i))
@@ -217,8 +227,15 @@ def _fit(box: Box, last: Box, size: float, group_size: float, grp: _Group, frame
     if gap > limit:
         return None
     if g.y_overlap_ratio(box, last) > 0.5:
-        # Same row: a line the engine cut in two, inside the block's x range.
-        inside = box[0] >= span[0] - 0.5 * s and box[2] <= span[2] + 0.5 * s
+        # Same row: a line the engine cut in two, inside the block's x range, or on a
+        # vertical page close after the last piece with no column rule between the two:
+        # there the engine cuts a column at each run of turned Latin or digits and at
+        # dropped stops, where a horizontal line's words stay together (on horizontal
+        # pages a piece reaching past its block was as often the next column's line).
+        if frame.vertical and frame.separators and _rule_beside(last, box, frame, s):
+            return None
+        inside = box[0] >= span[0] - 0.5 * s and (
+            box[2] <= span[2] + 0.5 * s or frame.vertical and _bridged(last, box, frame, s))
         return 0.0 if inside and box[0] >= last[2] - 0.5 * s else None
     if gap < -0.5 * s:
         return None
@@ -259,6 +276,39 @@ def _rule_between(upper: Box, lower: Box, frame: Frame, size: float = 0.0) -> bo
             continue  # a frame's or picture's middle is no line on the page
         mid = (sep[1] + sep[3]) / 2
         if upper[3] - pad <= mid <= lower[1] + pad and g.x_overlap(sep, upper) > 0 and g.x_overlap(sep, lower) > 0:
+            return True
+    return False
+
+
+def _bridged(left: Box, right: Box, frame: Frame, size: float) -> bool:
+    """The white between two pieces of a row is no gutter: it is narrow, and most lines
+    of the rows just above or below run across it, or, in a head's large type, no line
+    stands there at all (its words an em apart); a gutter is white all the way down::
+
+        aaaaaaaaaaaaaaaaaaaa       the row's right piece may reach past its block's
+        aaaaaaaaa  aaaaaaaaaaaa    lines so far (it is the block's first row)
+    """
+    if right[0] - left[2] > PIECE_GAP * size:
+        return False
+    lo, hi = left[1] - 2 * size, left[3] + 2 * size
+    # Lines of the text's own size: a head spans the gutters of the columns it heads.
+    near = [b for b, z in zip(frame.boxes, frame.sizes) if lo <= b[1] and b[3] <= hi and b is not left
+            and b is not right and b[0] < right[2] and b[2] > left[0] and max(z, size) < SIZE_RATIO * min(z, size)]
+    if not near:
+        return size >= DISPLAY_SIZE * frame.size
+    # Most of them, not one (a line the detector ran across a gutter crosses it too),
+    # each running on half a size past both edges (lines ending in a gutter do not).
+    x0, x1 = min(left[2], right[0]) - 0.5 * size, max(left[2], right[0]) + 0.5 * size
+    return 2 * sum(b[0] <= x0 and b[2] >= x1 for b in near) > len(near)
+
+
+def _rule_beside(left: Box, right: Box, frame: Frame, size: float) -> bool:
+    """A column rule runs down between two pieces of one row: they are two columns'
+    lines (on a vertical page, two tiers' columns), however close."""
+    pad = max(1.0, RULE_PAD * size)
+    for sep, kind in frame.separators:
+        mid = (sep[0] + sep[2]) / 2
+        if kind == "vertical" and left[2] - pad <= mid <= right[0] + pad and g.y_overlap(sep, left) > 0 and g.y_overlap(sep, right) > 0:
             return True
     return False
 

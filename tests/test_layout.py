@@ -1334,3 +1334,36 @@ def test_a_cycle_of_noisy_boxes_is_broken_before_the_blocks_that_wait_for_it():
     boxes = [(20, 0, 90, 10), (0, 12, 90, 22), (0, 24, 15, 34), (110, -1, 210, 22)]
     assert partial_order(boxes, ["body"] * 4, [], 10.0) == [0, 1, 2, 3]
 
+
+def _cut_row_page(rule: bool = False) -> Page:
+    # A vertical page drawn in its reading frame (columns turned into rows, the right-
+    # most on top): a block's first column cut by the engine in two pieces, the lower
+    # reaching past the upper; the columns beside it run across the white between
+    # them: it is no gutter.
+    width = 300.0
+
+    def turned(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        return (width - y1, x0, width - y0, x1)
+
+    rows = [("p0", "引擎把这一列切成了两段", (0, 0, 150, 16)), ("p1", "两段", (162, 0, 210, 16))]
+    rows += [(f"r{r}", "正文在这一列里接着往下排", (0, 20 * r, 210, 20 * r + 16)) for r in range(1, 5)]
+    lines = tuple(Line(lid, text, turned(*box), height=16.0, vertical=True) for lid, text, box in rows)
+    seps = (Separator(turned(155, -5, 157, 120), "horizontal"),) if rule else ()
+    return Page(width=width, height=300, lines=lines, separators=seps)
+
+
+def test_the_pieces_of_a_vertical_blocks_first_column_join_its_block():
+    from layout.blocks import BlockParams, group_lines
+    from layout.frame import build_frame
+
+    page = _cut_row_page()
+    assert group_lines(page, build_frame(page, "vertical"), BlockParams(split_paragraphs=False)) == [[0, 1, 2, 3, 4, 5]]
+
+
+def test_a_rule_between_the_pieces_of_a_vertical_column_parts_them():
+    from layout.blocks import BlockParams, group_lines
+    from layout.frame import build_frame
+
+    page = _cut_row_page(rule=True)
+    groups = group_lines(page, build_frame(page, "vertical"), BlockParams(split_paragraphs=False))
+    assert not any(0 in grp and 1 in grp for grp in groups)
