@@ -358,8 +358,10 @@ class Composer:
         cols = [(a + pad, b - pad) for a, b in self.cols[c0:c0 + k]]
         if top > self.top0 + 1 and not boxed:
             self.out.rules.append((self.cols[c0][0], top - self.gap / 2, self.cols[c0 + k - 1][1], top - self.gap / 2))
-        end = self.article(cols, top + pad, vmax - pad, kind)
-        end = min(vmax, end) + pad
+        # A head and its credit lines are set whole, even past vmax (a long title in a
+        # narrow column): the next module starts under what was set, so its rule and head
+        # never run through this article's last lines.
+        end = self.article(cols, top + pad, vmax - pad, kind) + pad
         if boxed:
             self.out.frames.append((self.cols[c0][0], top, self.cols[c0 + k - 1][1], end))
         return end
@@ -503,9 +505,9 @@ class Composer:
         if caps is not None:
             a, b, _ = slots[-1]
             box_top = caps[-1] + self.gap
-            self.article([(a + 5, b - 5)], box_top + 5, vmax - 5, "inset")
-            self.out.frames.append((a, box_top, b, vmax))
-            end = vmax
+            # The inset's head is set whole, even past the foot (see module).
+            end = max(vmax, self.article([(a + 5, b - 5)], box_top + 5, vmax - 5, "inset") + 5)
+            self.out.frames.append((a, box_top, b, end))
         return end
 
     @staticmethod
