@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from layout.model import Line, Page
+from layout.model import Line, Page, Separator
+from layout.frame import build_frame
+from layout.rulecut import cut_at_rules
 from layout.separators import find_separators
 
 SIZE = 20.0  # text size in pixels of the drawn pages
@@ -163,3 +165,58 @@ def test_the_run_together_feet_of_a_heavy_head_on_a_skewed_scan_are_no_rule():
     page = Page(width=900, height=400, lines=(line,))
     rules = [s.bbox for s in find_separators(page, img, SIZE, skew) if s.kind == "horizontal"]
     assert len(rules) == 1 and g.width(rules[0]) > 600
+
+
+def _column(text: str, x: float, y0: float, y1: float, lid: str = "c") -> Line:
+    return Line(id=lid, text=text, bbox=(x, y0, x + SIZE, y1), vertical=True)
+
+
+def test_a_vertical_line_read_across_a_tier_rule_is_cut_at_the_rule():
+    #   甲            the engine read one column from the upper tier on into the
+    #   乙            lower one (甲乙丙丁 above the rule, 戊己庚辛 under it):
+    # --丙丁---       the line is cut where the rule crosses it, each piece's box
+    #   戊            ending at the rule
+    line = _column("甲乙丙丁戊己庚辛", 100, 0, 170)
+    rule = Separator((0, 84, 400, 86), "horizontal")
+    page = Page(width=400, height=200, lines=(line,), separators=(rule,))
+    cut = cut_at_rules(page, build_frame(page, "vertical"))
+    assert [ln.text for ln in cut.lines] == ["甲乙丙丁", "戊己庚辛"]
+    assert cut.lines[0].bbox[3] <= 84 and cut.lines[1].bbox[1] >= 86
+    assert len({ln.id for ln in cut.lines}) == 2
+
+
+def test_the_cut_point_follows_the_ink_not_the_white_round_the_rule():
+    # Three characters above the rule, five under it, a wide white band round the
+    # rule: the box's halves would put the cut after four characters, the ink counted
+    # in the pitch of the page's other columns (20 px) after three.
+    img = np.full((260, 200), 255, np.uint8)
+    for k in range(3):
+        img[k * 20 + 2:k * 20 + 18, 102:118] = 0
+    img[119:121, 0:200] = 0  # the rule, with 60 px of white above and under it
+    for k in range(5):
+        img[160 + k * 20 + 2:160 + k * 20 + 18, 102:118] = 0
+    line = _column("甲乙丙戊己庚辛壬", 100, 0, 260)
+    others = tuple(_column("子丑寅卯辰巳午未", x, 0, 160, f"o{x}") for x in (10, 40, 70))
+    page = Page(width=200, height=260, lines=(line,) + others, separators=(Separator((0, 119, 200, 121), "horizontal"),))
+    assert [ln.text for ln in cut_at_rules(page, build_frame(page, "vertical"), img).lines][:2] == ["甲乙丙", "戊己庚辛壬"]
+
+
+def test_a_rule_at_a_lines_end_or_beside_it_cuts_nothing():
+    line = _column("甲乙丙丁戊己庚辛", 100, 0, 170)
+    touching = Separator((0, 165, 400, 167), "horizontal")  # under its last character
+    beside = Separator((200, 84, 400, 86), "horizontal")  # a rule of the next columns only
+    page = Page(width=400, height=200, lines=(line,), separators=(touching, beside))
+    assert cut_at_rules(page, build_frame(page, "vertical")) is page
+
+
+def test_a_horizontal_line_read_across_a_column_rule_is_cut_at_the_rule():
+    # aaaa | bbbb      the engine read a line of the left column on over the column
+    # aaaa | bbbb      rule into the right one: cut at the rule
+    def row(text: str, y: float, x0: float, x1: float, lid: str) -> Line:
+        return Line(id=lid, text=text, bbox=(x0, y, x1, y + SIZE))
+
+    lines = (row("甲乙丙丁戊己庚辛", 0, 0, 170, "a"),) + tuple(
+        row("子丑寅卯", 30 * k, 0, 80, f"l{k}") for k in range(1, 4))
+    page = Page(width=200, height=200, lines=lines, separators=(Separator((84, 0, 86, 200), "vertical"),))
+    cut = cut_at_rules(page, build_frame(page, "horizontal"))
+    assert [ln.text for ln in cut.lines][:2] == ["甲乙丙丁", "戊己庚辛"]

@@ -1,0 +1,169 @@
+"""Lines cut at the rules they run across.
+
+A line of text never runs through a rule set across it: on a page of vertical text
+the tiers are parted by horizontal rules, and every column of a tier ends above its
+rule. An OCR engine sometimes reads a column straight on over the rule into the
+column under it in the next tier, so one line holds the end of one article and the
+start of another. Such a line is cut where the rule crosses it, and each piece goes
+to its own tier::
+
+      a  a  a        the engine read the middle column of the upper tier (a) on
+      a [a] a        over the tier's rule into the column under it (b): one box
+    ----[-]----      [ ] holding "aabb". It is cut where the rule crosses it: "aa"
+      b [b] b        ends at the rule, "bb" starts under it, and each piece joins
+      b [b] b        its own tier
+
+On a horizontal page the same holds for a line read across a column rule into the
+next column.
+
+The cut point in the text follows from the characters' even pitch along the line:
+where the image is known, the ink from the line's start to the rule's white is counted
+in the page's advance per character; else the share of the line's box before the rule
+is the share of its characters. Rules are found in the image (layout.separators); the
+OCR is not run again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from layout import geometry as g
+from layout.frame import Frame
+from layout.model import Box, Line, Page
+
+# A rule cuts a line only where it crosses it this many text sizes inside both ends: a
+# rule at a line's end touches it (the detector padded the box), it does not part it.
+CUT_MARGIN = 1.0
+# The line's middle (across it) lies between the rule's ends, with this many text sizes
+# of slack: a rule stops at the column it closes.
+RULE_REACH = 0.2
+# A rule's ink blurs this many text sizes either side of its box (a rule on a skewed
+# scan runs a little aslant across a column); the white round it is wider.
+RULE_EDGE = 0.15
+# Grey levels darker than this are ink (scans: dark print on light paper).
+INK_LEVEL = 128
+# The white after a character's ink to the next one's, in pitches.
+GLYPH_WHITE = 0.1
+
+
+def cut_at_rules(page: Page, frame: Frame, image: Any = None) -> Page:
+    """The page with every line of the page's direction cut where a rule set across it
+    (in the reading frame: a vertical rule) crosses it well inside its ends."""
+    rules = [box for box, kind in frame.separators if kind == "vertical"]
+    if not rules:
+        return page
+    ink = _Ink(*_gray(page, image), frame.char_width)
+    lines: list[Line] = []
+    for line, box in zip(page.lines, frame.boxes):
+        spans = _crossing(box, frame.size, rules) if g.width(box) > g.height(box) else []
+        lines.extend(_cut_line(line, spans, frame.vertical, ink))
+    if len(lines) == len(page.lines):
+        return page
+    return replace(page, lines=tuple(lines))
+
+
+def _crossing(box: Box, size: float, rules: list[Box]) -> list[tuple[float, float]]:
+    """Where the rules that cross the line (in the frame) lie along it, as shares of its
+    length, in reading order: a rule crosses it when it stands well inside its ends
+    and reaches across its middle."""
+    x0, y0, x1, y1 = box
+    middle = (y0 + y1) / 2.0
+    out = []
+    for r in rules:
+        at = (r[0] + r[2]) / 2.0
+        if (x0 + CUT_MARGIN * size <= at <= x1 - CUT_MARGIN * size
+                and r[1] - RULE_REACH * size <= middle <= r[3] + RULE_REACH * size):
+            out.append(((r[0] - x0) / (x1 - x0), (r[2] - x0) / (x1 - x0)))
+    return sorted(out)
+
+
+def _cut_line(line: Line, spans: list[tuple[float, float]], vertical: bool, ink: _Ink) -> list[Line]:
+    """The line cut at each rule (shares of its frame box's length, in reading order),
+    each piece's box in the page ending at the rule."""
+    a0, a1 = _along(line.bbox, vertical)
+    cuts = [(a0 + f0 * (a1 - a0), a0 + f1 * (a1 - a0)) for f0, f1 in spans]
+    pieces: list[Line] = []
+    rest = line
+    for r0, r1 in cuts:
+        k = _cut_index(rest, r0, r1, vertical, ink)
+        if k <= 0 or k >= len(rest.text):
+            continue
+        head_box, tail_box = _split_box(rest.bbox, r0, r1, vertical)
+        pieces.append(replace(rest, id=f"{line.id}.{len(pieces)}", text=rest.text[:k].rstrip(),
+                              bbox=head_box, polygon=None))
+        rest = replace(rest, text=rest.text[k:].lstrip(), bbox=tail_box, polygon=None)
+    if not pieces:
+        return [line]
+    return pieces + [replace(rest, id=f"{line.id}.{len(pieces)}")]
+
+
+def _along(box: Box, vertical: bool) -> tuple[float, float]:
+    """The page box's extent along the reading direction (down on a vertical page)."""
+    return (box[1], box[3]) if vertical else (box[0], box[2])
+
+
+def _split_box(box: Box, r0: float, r1: float, vertical: bool) -> tuple[Box, Box]:
+    x0, y0, x1, y1 = box
+    if vertical:
+        return (x0, y0, x1, min(y1, r0)), (x0, max(y0, r1), x1, y1)
+    return (x0, y0, min(x1, r0), y1), (max(x0, r1), y0, x1, y1)
+
+
+def _cut_index(line: Line, r0: float, r1: float, vertical: bool, ink: _Ink) -> int:
+    """How many of the line's characters stand before the rule (at r0..r1 along it).
+    Characters follow at an even pitch along a line. Where the image shows the ink,
+    they are counted from the line's start to the last ink before the rule, in
+    pitches (the page's advance per character): the white round the rule holds none,
+    and the far end may be a stop, whose ink fills a corner of its cell only. Else the
+    share of the line's box before the rule is the share of its characters."""
+    spans = _ink_spans(line, r0, r1, vertical, ink) if ink.gray is not None else None
+    if spans is not None and ink.pitch > 0:
+        # From the first ink to the last before the rule: k pitches less the white
+        # after the last character, about a tenth of a pitch.
+        return round(spans[0] / ink.pitch + GLYPH_WHITE)
+    a0, a1 = _along(line.bbox, vertical)
+    before, after = r0 - a0, a1 - r1
+    if before + after <= 0:
+        return 0
+    return round(len(line.text) * before / (before + after))
+
+
+def _ink_spans(line: Line, r0: float, r1: float, vertical: bool, ink: _Ink) -> tuple[float, float] | None:
+    """Lengths of the ink along the line before and after the rule (the rule's own ink
+    and the white round it left out), or None where either side shows no ink."""
+    import numpy as np
+
+    gray, scale = ink.gray, ink.scale
+    x0, y0, x1, y1 = (max(0, int(round(v * scale))) for v in line.bbox)
+    strip = gray[y0:y1, x0:x1] if vertical else gray[y0:y1, x0:x1].T
+    a0, r0, r1 = (y0, r0 * scale, r1 * scale) if vertical else (x0, r0 * scale, r1 * scale)
+    if strip.size == 0:
+        return None
+    inked = np.flatnonzero((strip < INK_LEVEL).any(axis=1))
+    # The rule's rows, and its blurred edges either side, are no text.
+    edge = RULE_EDGE * line.size * scale
+    pre = inked[inked < r0 - a0 - edge]
+    post = inked[inked > r1 - a0 + edge]
+    if not len(pre) or not len(post):
+        return None
+    return float(pre[-1] - pre[0] + 1) / scale, float(post[-1] - post[0] + 1) / scale
+
+
+@dataclass(frozen=True)
+class _Ink:
+    """The page image in grey (None: no image), its pixels per page unit, and the
+    page's advance per character (page units)."""
+
+    gray: Any
+    scale: float
+    pitch: float
+
+
+def _gray(page: Page, image: Any) -> tuple[Any, float]:
+    if image is None or not page.width:
+        return None, 1.0
+    import cv2
+
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    return gray, gray.shape[1] / page.width
