@@ -146,7 +146,7 @@ def _heavy_role(role: str, grp: list[int], frame: Frame, headline_size: bool, la
     return "subheadline" if len(grp) <= HEAVY_LINES else role
 
 
-RAGGED_INSET = 1.0  # text sizes
+RAGGED_INSET = 1.0  # text sizes short of a wrapped head's edges that the ragged lines under it may end
 
 
 def _long_heavy_heads(roles: list[str], groups: list[list[int]], boxes: list[Box], body: float,
