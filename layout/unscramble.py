@@ -198,6 +198,8 @@ def _head_like(piece: Piece) -> bool:
     t = piece.text
     if c.starts_lower(t) or t.rstrip().endswith((",", "，", "、", "-", ";")):
         return False
+    if splits_a_word(piece) or sentence_inside(t):
+        return False  # headlines are set without hyphenation and hold one phrase
     if c.is_cjk_text(t):
         return len(t) <= 40 and not c.ends_sentence(t)
     words = len(t.split())
@@ -212,9 +214,23 @@ def title_candidate(piece: Piece) -> bool:
         return False
     if t.rstrip().endswith((",", "，", "、", ";", "；")) or c.ends_with_hyphen(t):
         return False
-    if splits_a_word(piece):
-        return False  # headlines are set without hyphenation: this is running text
+    if splits_a_word(piece) or sentence_inside(t):
+        return False  # headlines are set without hyphenation and hold no sentence: running text
     return len(t) <= 50 if c.is_cjk_text(t) else len(t.split()) <= 25
+
+
+# A sentence ends inside the piece and another begins: an ordinary word (lower case; in
+# German the verb at a clause's end) with its full stop, then a capital.
+SENTENCE_INSIDE = re.compile(r"\b[a-zäöüßàâçéèêëîïôûù]{2,}[.!?]\s+[\"„“(]?[A-ZÄÖÜ]")
+
+
+def sentence_inside(t: str) -> bool:
+    """Does a sentence end inside ``t`` and another go on ("... her grandfather. He died
+    in 1946")? That is running text; a headline is one phrase. A Chinese title carries no
+    full stop or semicolon at all."""
+    if c.is_cjk_text(t):
+        return bool(re.search(r"[。；;]", t))
+    return bool(SENTENCE_INSIDE.search(t))
 
 
 def splits_a_word(piece: Piece) -> bool:

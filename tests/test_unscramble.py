@@ -612,3 +612,16 @@ def test_side_by_side_texts_start_by_the_depth_of_their_heads():
     assert search.features(crossed)["order_text"] == 1.0
     assert search.features(right)["order_text"] == 0.0
     assert search.total(right) - search.total(crossed) > 0
+
+
+def test_a_sentence_inside_a_short_piece_is_text():
+    """A headline is one phrase: a full sentence that ends inside the piece, a word
+    hyphenated across lines, a Chinese full stop or semicolon mark running text."""
+    from layout.unscramble import Piece, piece_kind, title_candidate
+
+    story = Piece(0, ("Angela Erdmann never knew", "her grandfather. He died in", "1946, six years before she was", "born."))
+    assert not title_candidate(story)
+    assert piece_kind(Piece(0, ("Wortlaut der Friedenspräli-", "minarien.")), False, False) == "body"
+    assert piece_kind(Piece(0, ("这“顺”的翻译出现", "的时候，是很久远了；", "而且是大文学家")), False, False) == "body"
+    assert piece_kind(Piece(0, ("Fonds- und", "Staats-Papiere.")), False, False) == "headline"
+    assert title_candidate(Piece(0, ("Automobilwerke H. Büssing", "Aktiengesellschaft,", "Braunschweig. Bilanz am", "31. Dezember 1935.")))
