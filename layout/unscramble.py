@@ -219,6 +219,31 @@ def title_candidate(piece: Piece) -> bool:
     return len(t) <= 50 if c.is_cjk_text(t) else len(t.split()) <= 25
 
 
+# A headline of many lines is set in large type or wrapped in a narrow column: its lines
+# hold about half as many words as the lines of the page's running text, which fill
+# their measure (a text column beside a wider one still holds two thirds and more).
+TALL_TITLE_WORDS = 0.6
+
+
+def text_words_per_line(pieces: list[Piece], kinds: list[str]) -> float | None:
+    """Words in a full line of the page's running text: the median over the lines, but
+    the last, of the pieces of five or more lines typed body (None without any)."""
+    counts = [len(line.split()) for p, k in zip(pieces, kinds) if k == "body" and len(p.lines) > 4 for line in p.lines[:-1]]
+    return float(np.median(counts)) if counts else None
+
+
+def tall_title(piece: Piece, words_per_line: float | None) -> bool:
+    """A title wrapped to five or more lines ("Federalist No./30: Concerning/the
+    General/Power of/Taxation"): lines of few words, no word split across them, nothing
+    left open at its end; running text set to the same column fills its lines."""
+    if len(piece.lines) <= 4 or words_per_line is None or c.is_cjk_text(piece.text):
+        return False
+    if not title_candidate(piece) or any(c.ends_with_hyphen(line) for line in piece.lines):
+        return False
+    words = sum(len(line.split()) for line in piece.lines) / len(piece.lines)
+    return round(words / words_per_line, 2) <= TALL_TITLE_WORDS  # rounded: 1.8 words a line to 3 is 0.6
+
+
 # A sentence ends inside the piece and another begins: an ordinary word (lower case; in
 # German the verb at a clause's end) with its full stop, then a capital.
 SENTENCE_INSIDE = re.compile(r"\b[a-zäöüßàâçéèêëîïôûù]{2,}[.!?]\s+[\"„“(]?[A-ZÄÖÜ]")
@@ -1365,6 +1390,8 @@ def type_pieces(pieces: list[Piece], vocab: Vocabulary) -> tuple[list[str], list
     """Each piece's kind as its text shows it, and as the doubtful titles are settled."""
     counts = Counter(p.text for p in pieces)
     typed = [piece_kind(p, k == 0, k == len(pieces) - 1, counts[p.text] > 1) for k, p in enumerate(pieces)]
+    words = text_words_per_line(pieces, typed)
+    typed = ["headline" if kind == "body" and tall_title(p, words) else kind for p, kind in zip(pieces, typed)]
     typed = _no_headline_at_the_foot(typed)
     repeats = frozenset(k for k, p in enumerate(pieces) if repeated_title(p, typed[k], counts[p.text] > 1))
     return typed, settle_titles(pieces, typed, vocab, repeats)

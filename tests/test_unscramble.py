@@ -614,6 +614,20 @@ def test_side_by_side_texts_start_by_the_depth_of_their_heads():
     assert search.total(right) - search.total(crossed) > 0
 
 
+def test_title_wrapped_to_many_short_lines_is_a_headline():
+    """A long title in a narrow column runs to five or more lines of few words; the
+    page's text lines hold twice as many (``tall_title``)."""
+    from layout.unscramble import Piece, tall_title, text_words_per_line
+
+    title = Piece(0, ("Federalist No.", "30: Concerning", "the General", "Power of", "Taxation"))
+    text = Piece(1, ("the people of the State of New", "York have long been told that", "the power of taxing is one of", "the means by which the union", "may provide for its defence."))
+    words = text_words_per_line([title, text], ["body", "body"])
+    assert words is not None and tall_title(title, words)
+    assert not tall_title(text, words)
+    # the same short lines with a word split across two of them are running text
+    assert not tall_title(Piece(2, ("Federalist No.", "30: Concern-", "ing the", "General Power", "of Taxation")), words)
+
+
 def test_a_sentence_inside_a_short_piece_is_text():
     """A headline is one phrase: a full sentence that ends inside the piece, a word
     hyphenated across lines, a Chinese full stop or semicolon mark running text."""
