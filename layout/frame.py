@@ -328,16 +328,21 @@ LIGHT_STROKE = 1.2
 DARKEST = 15  # percentile of the grey levels that stands for the line's darkest ink
 
 
+def gray_page(page: Page, image: Any) -> tuple[Any, float]:
+    """The page image in grey and its pixels per page unit (1.0 for a page of no width)."""
+    import cv2
+
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    return gray, gray.shape[1] / page.width if page.width else 1.0
+
+
 def measured_weights(page: Page, image: Any) -> tuple[bool | None, ...]:
     """Per line of the page: set heavy (True), regular (False) or not known (None), by
     its ink in the image (see HEAVY_INK). Empty when there is no image, or too few
     lines to know the text's ink."""
     if image is None or len(page.lines) < 3 or not page.width:
         return ()
-    import cv2
-
-    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    scale = gray.shape[1] / page.width
+    gray, scale = gray_page(page, image)
     inks = [box_ink(gray, line.bbox, scale) for line in page.lines]
     known = [m for m in inks if m is not None]
     if len(known) < 3:

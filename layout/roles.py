@@ -617,7 +617,7 @@ def refine_in_order(order: list[int], roles: list[str], boxes: list[Box], n_line
     out = list(roles)
     for prev, cur in zip(order, order[1:]):
         if out[prev] == "headline" and out[cur] == "headline" and sizes[cur] * SUBHEAD_STEP < sizes[prev] \
-                and _set_under(boxes[prev], boxes[cur], sizes[prev]):
+                and _under_words(boxes[prev], boxes[cur], sizes[prev]):
             out[cur] = "subheadline"
     out = _close_under_headlines(out, boxes, sizes)
     widths = sorted(g.width(boxes[i]) for i in order if roles[i] == "body" and n_lines[i] >= 3)
@@ -660,7 +660,7 @@ def _close_under_headlines(roles: list[str], boxes: list[Box], sizes: list[float
     heads = [k for k, r in enumerate(roles) if r == "headline"]
     out = list(roles)
     for cur in heads:
-        above = [k for k in heads if k != cur and _set_under(boxes[k], boxes[cur], sizes[k])
+        above = [k for k in heads if k != cur and _under_words(boxes[k], boxes[cur], sizes[k])
                  and boxes[cur][1] - boxes[k][3] <= SUBHEAD_GAP * sizes[cur]]
         nearest = max(above, key=lambda k: boxes[k][3], default=None)
         if nearest is not None and sizes[cur] * SUBHEAD_STEP < sizes[nearest]:
@@ -668,7 +668,7 @@ def _close_under_headlines(roles: list[str], boxes: list[Box], sizes: list[float
     return out
 
 
-def _set_under(head: Box, b: Box, size: float) -> bool:
+def _under_words(head: Box, b: Box, size: float) -> bool:
     """Block b starts under the head (its top no higher than the head's last line) and
     under its words: a smaller head beside a large one, on its row in the next column,
     is the next article's headline, however the reading order puts them together."""

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from layout import geometry as g
-from layout.frame import Frame
+from layout.frame import Frame, gray_page
 from layout.model import Box, Line, Page
 
 # A rule cuts a line only where it crosses it this many text sizes inside both ends: a
@@ -163,7 +163,4 @@ class _Ink:
 def _gray(page: Page, image: Any) -> tuple[Any, float]:
     if image is None or not page.width:
         return None, 1.0
-    import cv2
-
-    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    return gray, gray.shape[1] / page.width
+    return gray_page(page, image)

@@ -15,7 +15,7 @@ from typing import Any
 from unicodedata import east_asian_width
 
 from layout.continuity import DATELINE_BRACKETS, ends_sentence
-from layout.frame import Frame, box_ink, latin_ems
+from layout.frame import Frame, box_ink, gray_page, latin_ems
 from layout.model import Line, Page
 
 RUN_IN_WORDS = 4  # a run-in dateline ends its first full stop within this many words
@@ -124,10 +124,7 @@ def run_in_lines(page: Page, image: Any, frame: Frame) -> set[int]:
     heavier face than the rest of the line: a head run in before its text."""
     if image is None or frame.vertical or not page.width:
         return set()
-    import cv2
-
-    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    scale = gray.shape[1] / page.width
+    gray, scale = gray_page(page, image)
     out = set()
     for i, line in enumerate(page.lines):
         lead = run_in_prefix(line.text)

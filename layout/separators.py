@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from layout import geometry as g
+from layout.frame import gray_page
 from layout.model import Box, Page, Separator
 
 MIN_LENGTH = 4.0  # a rule is at least this many text sizes long
@@ -29,8 +30,7 @@ def find_separators(page: Page, image: Any, size: float, skew: float = 0.0) -> t
     import cv2
     import numpy as np
 
-    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    scale = gray.shape[1] / page.width if page.width else 1.0
+    gray, scale = gray_page(page, image)
     s = max(2.0, size * scale)
     unturned = gray  # pictures are found on the image as scanned, their boxes unturned
     if abs(skew) > 0.2:
