@@ -473,7 +473,7 @@ def widen_headlines(boxes: Sequence[Box], roles: Sequence[str], separators: Sequ
         column = _own_column(i, boxes, size) if y1 - y0 <= TEXT_HEAD * size else None
         if column is not None:
             out[i] = (x0, y0, max(x1, min(hi, column)), y1)
-        elif _centred(i, boxes, pictures, lo, hi, size):
+        elif _centred(i, boxes, roles, pictures, lo, hi, size):
             reach = min(centre - lo, hi - centre)
             out[i] = (min(x0, centre - reach), y0, max(x1, centre + reach), y1)
         else:
@@ -555,7 +555,8 @@ def _with_text_above(b: Box, boxes: Sequence[Box], size: float) -> Box:
     return g.union([b] + g.solid_above(b, boxes, size))
 
 
-def _centred(i: int, boxes: Sequence[Box], pictures: Sequence[Box], lo: float, hi: float, size: float) -> bool:
+def _centred(i: int, boxes: Sequence[Box], roles: Sequence[str], pictures: Sequence[Box], lo: float, hi: float,
+             size: float) -> bool:
     x0, _, x1, y1 = boxes[i]
     if hi - lo <= x1 - x0 or abs((x0 + x1) / 2.0 - (lo + hi) / 2.0) > CENTRE_SHARE * (hi - lo):
         return False
@@ -563,12 +564,44 @@ def _centred(i: int, boxes: Sequence[Box], pictures: Sequence[Box], lo: float, h
     # mid-row; not centred. A picture under a head is set in its columns as text is:
     # its edge shows where they start.
     others = [b for j, b in enumerate(boxes) if j != i] + list(pictures)
+    if not _flush(boxes[i], others, size):
+        return True
+    # The columns left of it are headed by the flush head that ends its row there.
+    return not _row_ends_at_flush_head(i, boxes, roles, pictures, lo, size) and \
+        _centred_over_columns(boxes[i], others, lo, hi, size)
+
+
+def _flush(head: Box, others: Sequence[Box], size: float) -> bool:
+    """The first thing under the head's words (within FLUSH_REACH sizes) starts where
+    the head starts."""
+    x0, _, x1, y1 = head
     under = [b for b in others if y1 - TOL * size <= b[1] <= y1 + FLUSH_REACH * size
              and min(b[2], x1) - max(b[0], x0) > 0]
     first = min(under, key=lambda b: b[1], default=None)
-    if first is None or abs(first[0] - x0) >= FLUSH_TOL * size:
-        return True
-    return _centred_over_columns(boxes[i], others, lo, hi, size)
+    return first is not None and abs(first[0] - x0) < FLUSH_TOL * size
+
+
+def _row_ends_at_flush_head(i: int, boxes: Sequence[Box], roles: Sequence[str], pictures: Sequence[Box],
+                            lo: float, size: float) -> bool:
+    """Head i's free row ends on the left at another headline on its row that is set
+    flush with the column under it. That head heads the columns rightwards up to head
+    i, so head i, itself flush with what is under it, is not centred over them::
+
+        HHHHHH        JJJJJJJJ         J is flush with the picture under it; the free
+        aaaaaa  bbbb  pppppppppppp     row from H's end makes it look centred over b
+        aaaaaa  bbbb  pppppppppppp     and the picture, but b is H's second column.
+    """
+    x0, y0, _, y1 = boxes[i]
+    tol = TOL * size
+    for j, b in enumerate(boxes):
+        if j == i or j >= len(roles) or roles[j] != "headline":
+            continue
+        on_row = b[1] < y1 - tol and b[3] > y0 + tol
+        if on_row and b[2] <= x0 + tol and lo <= b[2] + 2 * tol:
+            others = [o for k, o in enumerate(boxes) if k != j] + list(pictures)
+            if _flush(b, others, size):
+                return True
+    return False
 
 
 def _centred_over_columns(head: Box, others: Sequence[Box], lo: float, hi: float, size: float) -> bool:

@@ -44,7 +44,7 @@ def assign_roles(page: Page, frame: Frame, groups: list[list[int]]) -> list[str]
     roles = [_role(t, s / body, n, limits) for t, s, n in zip(text, sizes, n_lines)]
     roles = [_heavy_role(r, grp, frame, sz / body >= limits[0], frame.precise and _own_size(sz, body))
              for r, grp, sz in zip(roles, groups, sizes)]
-    roles = _centred_heads(roles, boxes, n_lines, body)
+    roles = _centred_heads(roles, boxes, n_lines, body, text)
     if not frame.precise:
         roles = _long_heavy_heads(roles, groups, boxes, body, frame)
         heavy = [bool(grp) and all(frame.is_bold(i) for i in grp) for grp in groups]
@@ -317,13 +317,19 @@ def _neighbour(i: int, boxes: list[Box], below: bool, indent: float = 0.0) -> in
     return int(np.argmin(d))  # the first of equals, as the loop it replaces chose
 
 
-def _centred_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body: float) -> list[str]:
+def _centred_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body: float,
+                   text: list[str]) -> list[str]:
     """A one-line block set centred over the text block right under it is a head
     ("Polen.", "Graubünden.", "Vermischtes"): running text fills its column, a
-    paragraph's last line starts at the column's left edge."""
+    paragraph's last line starts at the column's left edge. A Chinese line that ends
+    with a full stop is a sentence, not a head, however centred it looks (a one-line
+    paragraph, indented two characters, can end as far from the column's right edge)."""
     out = list(roles)
     for i, role in enumerate(roles):
         if role not in ("body", "caption") or n_lines[i] != 1:
+            continue
+        t = text[i].strip()
+        if c.is_cjk_text(t) and t.endswith(CJK_STOPS):
             continue
         below = _text_below(i, boxes, n_lines, body)
         if below is not None and is_centred(boxes[i], boxes[below], body):
@@ -585,7 +591,7 @@ def lead_spacing(groups: list[list[int]], frame: Frame, roles: list[str]) -> dic
     for k, grp in enumerate(groups):
         last = frame.boxes[grp[-1]]
         under = [j for j in first if j not in grp and -0.5 * frame.size <= frame.boxes[j][1] - last[3] <= 3 * frame.size
-                 and g.x_overlap_ratio(frame.boxes[j], last) >= 0.5]
+                 and _under_line(frame.boxes[j], last, frame.size)]
         if not under:
             continue
         below = groups[first[min(under, key=lambda j: frame.boxes[j][1])]]
@@ -593,6 +599,17 @@ def lead_spacing(groups: list[list[int]], frame: Frame, roles: list[str]) -> dic
         if pitch:
             out[k] = (g.center(frame.boxes[below[0]])[1] - g.center(last)[1]) / pitch
     return out
+
+
+def _under_line(b: Box, line: Box, size: float) -> bool:
+    """Block b stands under the line: under most of the narrower one's width, or, a
+    short last line of a paragraph whose first line is the (indented) line, starting
+    left of it by at most an indent and reaching in under it::
+
+          LLLLLLLLLLLL         L: the indented first line of a two-line paragraph
+        bbb                    b: its last line, short, flush with the column
+    """
+    return g.x_overlap_ratio(b, line) >= 0.5 or (0 < line[0] - b[0] <= INDENT_MAX * size and b[2] > line[0])
 
 
 def _pitch(grp: list[int], frame: Frame) -> float | None:

@@ -798,6 +798,48 @@ def test_a_head_flush_with_one_column_but_centred_over_three_heads_all_three():
     assert wide[0][0] <= 0 and wide[0][2] >= 270
 
 
+def test_a_head_flush_with_its_picture_beside_a_flush_head_is_not_centred_over_its_column():
+    #  HHHHHH        JJJJJJJJ         J is flush with the picture under it; measured
+    #  aaaaaa  bbbb  pppppppppppp     from H's end, its free row makes it look centred
+    #  aaaaaa  bbbb  pppppppppppp     over b and the picture, but H, flush with a,
+    #  aaaaaa  bbbb  cccccccccccc     heads the row up to J: b is H's second column.
+    from layout.order import modules, widen_headlines
+
+    boxes = [(0, 0, 60, 20), (140, 0, 230, 20), (0, 30, 60, 90), (80, 30, 130, 90), (140, 65, 300, 90)]
+    roles = ["headline", "headline", "body", "body", "body"]
+    pictures = (((140, 30, 300, 60), "picture"),)
+    wide = widen_headlines(boxes, roles, pictures, 14.0)
+    assert wide[1][0] >= 140 and wide[0][2] >= 130
+    assert sorted(map(sorted, modules(boxes, roles, pictures, 14.0))) == [[0, 2, 3], [1, 4]]
+    # With no flush head beside it, the same head is centred over b and the picture.
+    alone = widen_headlines(boxes[1:2] + boxes[3:], roles[1:2] + roles[3:], pictures, 14.0)
+    assert alone[0][0] <= 80
+
+
+def test_a_chinese_sentence_centred_by_chance_is_no_head():
+    #      我也不曾爱过他。        a one-line paragraph, indented two characters, ends
+    #  aaaaaaaaaaaaaaaaaaaaaa      as far short of the column's edge: centred by chance,
+    #  aaaaaaaaaaaaaaaaaaaaaa      but a Chinese head ends without a full stop.
+    from layout.roles import _centred_heads
+
+    boxes = [(44, 0, 144, 17), (0, 24, 188, 200)]
+    text = ["我也不曾“爱”过他。", "正文" * 40]
+    assert _centred_heads(["body", "body"], boxes, [1, 8], 17.0, text)[0] == "body"
+    assert _centred_heads(["body", "body"], boxes, [1, 8], 17.0, ["随感录四十", text[1]])[0] == "subheadline"
+
+
+def test_a_paragraphs_short_last_line_stands_under_its_indented_first_line():
+    #    LLLLLLLLLLLL      the two lines of one paragraph: the short last line starts an
+    #  bbb                 indent left of the first and reaches in under it, so the
+    #                      first line is measured at the text's pitch, not as a byline.
+    from layout.roles import _under_line
+
+    line = (34.0, 0.0, 200.0, 17.0)
+    assert _under_line((0.0, 24.0, 51.0, 41.0), line, 17.0)
+    assert not _under_line((0.0, 24.0, 30.0, 41.0), line, 17.0)  # ends before it starts
+    assert not _under_line((-200.0, 24.0, 20.0, 41.0), line, 17.0)  # the column to the left
+
+
 def test_a_short_last_line_is_not_left_of_the_centred_line_above_its_paragraph():
     #  aaaaaaaaaa   cccccccc      t, the short last line of b, stands left of s (a line
     #     ssss      cccccccc      centred over b) but under it: b lies between them and
