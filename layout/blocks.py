@@ -341,7 +341,8 @@ def split_paragraphs(group: list[int], page: Page, frame: Frame, params: BlockPa
         pb, cb = frame.boxes[prev], frame.boxes[cur]
         same_row = g.y_overlap_ratio(pb, cb) > 0.5
         indented = cb[0] - span[0] > params.indent * s
-        short = span[2] - pb[2] > SHORT_END * s and c.ends_sentence(page.lines[prev].text)
+        text = page.lines[prev].text
+        short = span[2] - pb[2] > SHORT_END * s and c.ends_sentence(text) and not c.leaves_parenthesis_open(text)
         centred = centre[cur] or centre[prev]
         if not same_row and (centred or jump[prev] or jump[cur]
                              or ((indented or short) and _full_width_rest(group, cur, span, frame, s))):

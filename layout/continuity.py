@@ -118,6 +118,23 @@ def open_brackets(text: str) -> int:
     return depth
 
 
+_PARENS = {"(": ")", "（": "）", "[": "]"}
+
+
+def leaves_parenthesis_open(text: str) -> bool:
+    """``text`` opens a parenthesis it does not close ("(Schwäb." of "(Schwäb. Merk.)"):
+    a point inside it ends an abbreviation, not the paragraph; an aside in brackets
+    never runs across a paragraph's end. (Quotes may: a quoted speech of several
+    paragraphs opens each one anew.)"""
+    depth = 0
+    for ch in text:
+        if ch in _PARENS:
+            depth += 1
+        elif ch in _PARENS.values() and depth > 0:
+            depth -= 1
+    return depth > 0
+
+
 def join_lines(a: str, b: str) -> str:
     """Join the end of line ``a`` to the start of line ``b`` as running text.
 

@@ -573,12 +573,15 @@ def _centred(i: int, boxes: Sequence[Box], roles: Sequence[str], pictures: Seque
 
 def _flush(head: Box, others: Sequence[Box], size: float) -> bool:
     """The first thing under the head's words (within FLUSH_REACH sizes) starts where
-    the head starts."""
+    the head starts. Columns under a head start on one line: any of those that start
+    first (within TOL sizes) may be the one it is flush with."""
     x0, _, x1, y1 = head
     under = [b for b in others if y1 - TOL * size <= b[1] <= y1 + FLUSH_REACH * size
              and min(b[2], x1) - max(b[0], x0) > 0]
-    first = min(under, key=lambda b: b[1], default=None)
-    return first is not None and abs(first[0] - x0) < FLUSH_TOL * size
+    if not under:
+        return False
+    top = min(b[1] for b in under)
+    return any(abs(b[0] - x0) < FLUSH_TOL * size for b in under if b[1] <= top + TOL * size)
 
 
 def _row_ends_at_flush_head(i: int, boxes: Sequence[Box], roles: Sequence[str], pictures: Sequence[Box],

@@ -816,6 +816,17 @@ def test_a_head_flush_with_its_picture_beside_a_flush_head_is_not_centred_over_i
     assert alone[0][0] <= 80
 
 
+def test_a_head_flush_with_one_of_the_columns_starting_under_it_is_left_aligned():
+    #  HHHHHHHHHHHHHHH       kkkk     a and b start on one line under H: H is flush
+    #  aaaaaa  bbbbbb        kkkk     with a, a left-aligned head that heads the row up
+    #  aaaaaa  bbbbbb        kkkk     to k, whichever of a and b is looked at first.
+    from layout.order import widen_headlines
+
+    boxes = [(0, 0, 150, 20), (70, 30, 130, 100), (0, 30, 60, 100), (200, 0, 260, 100)]
+    wide = widen_headlines(boxes, ["headline", "body", "body", "body"], (), 14.0)
+    assert wide[0][0] == 0 and wide[0][2] >= 190
+
+
 def test_a_chinese_sentence_centred_by_chance_is_no_head():
     #      我也不曾爱过他。        a one-line paragraph, indented two characters, ends
     #  aaaaaaaaaaaaaaaaaaaaaa      as far short of the column's edge: centred by chance,
@@ -1409,3 +1420,21 @@ def test_a_rule_between_the_pieces_of_a_vertical_column_parts_them():
     page = _cut_row_page(rule=True)
     groups = group_lines(page, build_frame(page, "vertical"), BlockParams(split_paragraphs=False))
     assert not any(0 in grp and 1 in grp for grp in groups)
+
+
+@pytest.mark.parametrize("last, split", [("(Schwäb.", False), ("Zürich.", True)])
+def test_a_short_line_ending_inside_a_parenthesis_ends_no_paragraph(last, split):
+    #  tttttttttttttttttttttttt
+    #  tttttttttt (Schwäb.          the point ends an abbreviation inside brackets
+    #  Merk.) tttttttttttttttttt    the next line closes: the paragraph runs on
+    #  tttttttttttttttttttttttt
+    from layout.blocks import BlockParams, group_lines
+    from layout.frame import build_frame
+
+    texts = ["Der Bericht der Zeitung aus dem Kanton", f"Aargau meldet heute {last}",
+             "Merk.) die neuen Beschlüsse des Rates", "der Tagsatzung über die Klöster dort."]
+    lines = tuple(Line(f"l{k}", t, (0, 14 * k, 150 if k == 1 else 300, 14 * k + 10), height=10.0)
+                  for k, t in enumerate(texts))
+    page = Page(width=300, height=60, lines=lines, provenance=Provenance(engine="pdf"))
+    groups = group_lines(page, build_frame(page, "horizontal"), BlockParams())
+    assert groups == ([[0, 1], [2, 3]] if split else [[0, 1, 2, 3]])
