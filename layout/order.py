@@ -290,10 +290,23 @@ def tier_cuts(boxes: Sequence[Box], roles: Sequence[str], separators: Sequence[t
             above = [b for b in [boxes[j] for j in order[:k]] + [p for p in pictures if p[1] < top]
                      if b[3] >= reach - TIER_NEAR * size]
             under = [j for j in order[k:] if boxes[j][1] <= top + TIER_NEAR * size]
-            if not _headed(under, boxes, wide, roles, top + size) and _side_by_side(above) and _side_by_side([boxes[j] for j in under]):
+            # A head right over the band, with text right under its words, heads that
+            # text: the band is its spacing.
+            head_over = any(roles[j] == "headline" and boxes[j][3] >= reach - size and _text_under(j, under, boxes, roles)
+                            for j in order[:k])
+            if not head_over and not _headed(under, boxes, wide, roles, top + size) and _side_by_side(above) \
+                    and _side_by_side([boxes[j] for j in under]):
                 cuts.append((reach + top) / 2.0)
         reach = max(reach, boxes[i][3])
     return cuts
+
+
+def _text_under(head: int, under: Sequence[int], boxes: Sequence[Box], roles: Sequence[str]) -> bool:
+    """The first of the blocks ``under`` that stands under the head's words is text
+    (another head there starts something else: a masthead's lines, the next section)."""
+    below = [j for j in under if g.x_overlap_ratio(boxes[j], boxes[head]) >= 0.5]
+    first = min(below, key=lambda j: boxes[j][1], default=None)
+    return first is not None and roles[first] == "body"
 
 
 def _headed(under: Sequence[int], boxes: Sequence[Box], wide: Sequence[Box], roles: Sequence[str], by: float) -> bool:

@@ -646,6 +646,29 @@ ddddddd  eeeeeee  fffffff
     assert letters == [{"a", "b", "c"}, {"d", "e", "f"}]
 
 
+def test_white_under_a_head_is_its_spacing_not_a_tier_band():
+    #  aaaaaaa  bbbbbbb  |  ccccc     white runs across the page under H, but H heads
+    #  aaaaaaa  bbbbbbb  |  ccccc     the text under it: the page does not split there
+    #  HHHHHH            |  ccccc     (H would be read alone, its text in another tier).
+    #                                 A line of text in its place, or a head under
+    #                                 H's words, leaves the band a cut.
+    #  ddddddd  eeeeeee  |  KKKKK
+    #  ddddddd  eeeeeee  |  kkkkk
+    from layout.order import tier_cuts
+
+    boxes = [(0, 0, 70, 100), (90, 0, 160, 100), (200, 0, 270, 125), (0, 110, 60, 130),
+             (0, 160, 70, 260), (90, 160, 160, 260), (200, 160, 260, 180), (200, 185, 270, 260)]
+    roles = ["body", "body", "body", "headline", "body", "body", "headline", "body"]
+    assert tier_cuts(boxes, roles, (), 14.0) == []
+    roles[3] = "body"
+    assert len(tier_cuts(boxes, roles, (), 14.0)) == 1
+    # A small head under H's words starts something else (H is a line of a masthead,
+    # say): the band stays a cut.
+    boxes[4] = (0, 160, 30, 175)
+    roles[3], roles[4], roles[6] = "headline", "headline", "body"
+    assert len(tier_cuts(boxes, roles, (), 14.0)) == 1
+
+
 def test_a_short_line_on_a_heads_row_stops_the_head_where_its_column_starts():
     #  aaaaaaa  bbbbbbb      H is level with s, a signature set flush right at the end
     #  aaaaaaa  bbbbbbb      of column b: b's column runs on past H's row, so H heads
