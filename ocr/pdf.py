@@ -403,7 +403,10 @@ def _split_row(row: Sequence[Char], rules: Sequence[Separator], gutter: GutterTe
         # gap (space chars of its font near it in the content stream): a row across the
         # page mixes runs that write spaces with runs that only position their words.
         writes_spaces = prev is not None and _near_in_stream(space_index.get(prev.font, []), prev.index)
-        if prev is not None and (id(c) in uneven or _is_break(prev, c, spaced, space_w, writes_spaces, rules, gutter)):
+        # An ideographic space written in the gap is text (it sets a title's two parts
+        # apart): the gap is uneven only by the space's own width.
+        if prev is not None and ((id(c) in uneven and not space_w)
+                                 or _is_break(prev, c, spaced, space_w, writes_spaces, rules, gutter)):
             segments.append(current)
             current = []
         current.append(c)
@@ -462,7 +465,7 @@ def _is_break(
     # one is a tab stop or a gutter.
     if row_has_spaces and not spaced and gap > UNSPACED_GAP_EM:
         return True
-    if gap > ALIGNED_GAP_EM and gutter(prev, c):
+    if gap - space_w / em > ALIGNED_GAP_EM and gutter(prev, c):
         return True
     if max(prev.size, c.size) > SIZE_BREAK_RATIO * min(prev.size, c.size) and abs(gap) > SIZE_BREAK_GAP_EM:
         return True

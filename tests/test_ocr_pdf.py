@@ -450,3 +450,19 @@ def test_placed_images_are_pictures_and_icons_are_not(tmp_path):
     pictures = [s.bbox for s in loaded.page.separators if s.kind == "picture"]
     scale = loaded.page.width / 400
     assert pictures == [pytest.approx((20 * scale, 30 * scale, 220 * scale, 150 * scale), abs=1)]
+
+
+def test_an_ideographic_space_in_a_title_is_no_gutter():
+    """"随感录五十九　“圣武”": the ideographic space sets the title's two parts a full em
+    apart, and the quote's glyph leaves more white before 圣. The space is written in
+    the text, so the gap is no gutter, even where a column gutter of the text below
+    happens to lie under it (zh-h-026 of seed 9607 cut the title in two heads)."""
+    from ocr.pdf import Char, _row_text, _split_row
+
+    row, x = [], 0.0
+    for ch in "随感录五十九\u3000“圣武”":
+        w = 5.0 if ch in "“”" else 15.0
+        row.append(Char(ch, x, 0.0, x + w, 15.0, 15.0, len(row), bold=True))
+        x += w
+    [segment] = _split_row(row, [], lambda a, b: True)
+    assert _row_text(segment) == "随感录五十九\u3000“圣武”"
