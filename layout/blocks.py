@@ -17,12 +17,14 @@ ends short of the right edge after a sentence-final mark.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
 from layout import continuity as c
 from layout import geometry as g
 from layout.frame import Frame
+from layout.issue import is_folio, issue_row
 from layout.model import Block, Box, Line, Page
 
 GAP_MAX = 1.0  # largest gap between lines of one block, in text sizes
@@ -58,7 +60,11 @@ def group_lines(page: Page, frame: Frame, params: BlockParams = BlockParams()) -
     pruned_at = -float("inf")
     edges = _LeftEdges(frame)
     rests = run_in_rests(page, frame)
+    after = {} if frame.vertical or frame.precise else touching_pieces(frame, edges, [ln.text for ln in page.lines])
+    pieces = set(after.values())
     for i in order:
+        if i in pieces:
+            continue  # goes with the piece on its left (below)
         box = frame.boxes[i]
         # Groups whose last line ended far above this line can take no more lines (_fit
         # would refuse them anyway); dropping them once per text size down the page keeps
@@ -73,10 +79,119 @@ def group_lines(page: Page, frame: Frame, params: BlockParams = BlockParams()) -
             groups.append(target)
             open_groups.append(target)
         target.add(i, box, frame)
+        while i in after:
+            # The rest of a printed row the engine cut: in the block of its first piece,
+            # whichever piece's box starts higher by a pixel.
+            i = after[i]
+            target.add(i, frame.boxes[i], frame, piece=True)
     out = [_row_order(grp.members, frame) for grp in groups]
     if params.split_paragraphs:
         out = [part for grp in out for part in split_paragraphs(grp, page, frame, params)]
     return out
+
+
+# Pieces of one printed row that the engine cut apart nearly touch: their boxes stand
+# at most this many of their text sizes apart, or overlap. A word space with the boxes'
+# padding measures about half a size, a CJK bracket's own white ("见了|《语丝》|（一四")
+# as much. The narrowest gutters between two columns' OCR lines measure no more (0.2-0.6
+# sizes on generated and real pages): the gap alone never tells, the column edges and
+# the rows around do (_no_gutter).
+TOUCH = 0.75
+# A row with no line of its size around: its pieces must touch (heads of two columns set
+# side by side stand a gutter apart, a fraction of their large type).
+TOUCH_ALONE = 0.15
+ROW_REACH = 5.0  # the rows this many text sizes above and below tell a gutter (_crossed)
+ROW_OVERLAP = 0.75  # the pieces' boxes share this much of the shorter one's height
+ROW_HEIGHT = 1.2  # and their heights differ less than this ratio (one type, one row)
+
+
+def touching_pieces(frame: Frame, edges: "_LeftEdges", texts: Sequence[str]) -> dict[int, int]:
+    """The pieces of a printed row the engine cut apart, on a horizontal page read by
+    OCR: line index -> the piece right after it on its row. Only pieces that nearly
+    touch, of one height on one baseline, with no gutter or rule between them: where
+    OCR boxes nearly close a gutter, the lines around start (or end) where the pieces
+    meet, and none runs across the white::
+
+        aaaaaaaaaaaaa|bbbbb      a row cut at "|": the rest "bbbbb" is the row's,
+        aaaaaaaaaaaaaaaaaaa      though its box may start a pixel higher and be read
+                                 first (it then led the paragraph under it)
+
+    (The vertical pages' looser join (PIECE_GAP, _bridged) cost the real Luxembourg
+    pages when it was tried on horizontal ones.)"""
+    boxes = frame.boxes
+    # Lines by left edge: the lines starting near line i's right end are a slice.
+    by_x0 = sorted(range(len(boxes)), key=lambda j: boxes[j][0])
+    x0s = np.array([boxes[j][0] for j in by_x0], dtype=float)
+    out: dict[int, int] = {}
+    taken: set[int] = set()
+    for i, a in enumerate(boxes):
+        reach = TOUCH * frame.sizes[i]
+        lo, hi = np.searchsorted(x0s, a[2] - reach, "left"), np.searchsorted(x0s, a[2] + reach, "right")
+        near = [j for j in by_x0[lo:hi] if boxes[j][1] < a[3] and boxes[j][3] > a[1] and j != i
+                and boxes[j][2] > a[2] and _one_row(a, boxes[j])]
+        for j in sorted(near, key=lambda j: abs(boxes[j][0] - a[2])):
+            if j not in taken and _no_gutter(i, j, frame, edges) and not _on_issue_line(i, frame, texts):
+                out[i] = j
+                taken.add(j)
+                break
+    return out
+
+
+def _one_row(a: Box, b: Box) -> bool:
+    """Two boxes of one height on one baseline."""
+    ha, hb = g.height(a), g.height(b)
+    return max(ha, hb) < ROW_HEIGHT * min(ha, hb) and min(a[3], b[3]) - max(a[1], b[1]) >= ROW_OVERLAP * min(ha, hb)
+
+
+def _no_gutter(left: int, right: int, frame: Frame, edges: "_LeftEdges") -> bool:
+    """Nothing parts two touching pieces of a row: the right one starts no column, the
+    left one ends none, no rule runs between them."""
+    s = max(frame.sizes[left], frame.sizes[right])
+    if edges.starts_column(right) or edges.ends_column(left):
+        return False
+    a, b = frame.boxes[left], frame.boxes[right]
+    if frame.separators and _rule_beside(a, b, frame, s):
+        return False
+    return _crossed(a, b, frame, s)
+
+
+def _on_issue_line(k: int, frame: Frame, texts: Sequence[str]) -> bool:
+    """Line k stands on the issue's line (layout.issue): its date and weekday are two
+    items of the page's header, however close the engine's pieces of them stand. The
+    folio is the item that stands far from all others: only rows that hold one are
+    asked (asking through every piece walked the page's rows over and over)."""
+    b = frame.boxes[k]
+    folios = [j for j, o in enumerate(frame.boxes) if o[1] < b[3] and o[3] > b[1] and is_folio(texts[j])]
+    return any(issue_row(j, frame.boxes, texts, frame.size) for j in folios)
+
+
+def _crossed(left: Box, right: Box, frame: Frame, size: float) -> bool:
+    """The lines of the text's size within a few rows above and below run across the
+    white between the pieces at least as often as they stop or start in it (the rows
+    of a head are ragged): the white lies inside a column's measure. A gutter is white
+    all the way down (the lines of both columns end or start at it); a paragraph's short
+    last line may end in the white of a row cut mid-measure::
+
+        HHHHHHHHHHHHHH            the head above is set larger and does not count;
+          aaaaaaaaa|aaaa|aaa      the row's pieces "|", the short line under them
+        aaaaaaaaaaaaa             ends in the white, the lines below run across it
+        aaaaaaaaaaaaaaaaaaaa
+
+    A row standing alone, with no line of its size around, its pieces must touch
+    (TOUCH_ALONE)."""
+    x0, x1 = min(left[2], right[0]) - 0.5 * size, max(left[2], right[0]) + 0.5 * size
+    lo, hi = left[1] - ROW_REACH * size, left[3] + ROW_REACH * size
+    cross = edge = 0
+    for b, z in zip(frame.boxes, frame.sizes):
+        if b is left or b is right or not (lo <= b[1] and b[3] <= hi) or max(z, size) >= SIZE_RATIO * min(z, size):
+            continue
+        if b[0] <= x0 and b[2] >= x1:
+            cross += 1
+        elif x0 < b[0] < x1 or x0 < b[2] < x1:
+            edge += 1
+    if cross + edge == 0:
+        return right[0] - left[2] <= TOUCH_ALONE * size
+    return cross >= max(1, edge)
 
 
 # The text after a run-in head starts within this many text sizes of it: a word space,
@@ -108,11 +223,14 @@ def run_in_rests(page: Page, frame: Frame) -> dict[int, float]:
 class _Group:
     """A block being built: its lines, and the running union of their boxes."""
 
-    __slots__ = ("members", "span", "first_gap", "size_sum")
+    __slots__ = ("members", "span", "first_gap", "size_sum", "last")
 
     def __init__(self, members: list[int], span: Box) -> None:
         self.members = members
         self.span = span
+        # The box of the last row: its last line, or the union of the pieces of a row
+        # the engine cut (touching_pieces), which the next row's lines lie under.
+        self.last: Box = span
         self.first_gap: float | None = None  # the block's line spacing, once known
         self.size_sum = 0.0
 
@@ -124,7 +242,8 @@ class _Group:
     def bottom(self) -> float:
         return self.span[3]
 
-    def add(self, i: int, box: Box, frame: Frame) -> None:
+    def add(self, i: int, box: Box, frame: Frame, piece: bool = False) -> None:
+        self.last = g.union((self.last, box)) if piece else box
         if self.members and self.first_gap is None:
             gap = box[1] - frame.boxes[self.members[-1]][3]
             if gap > -0.5 * frame.sizes[i]:  # not a piece of the same row
@@ -150,11 +269,11 @@ def _find_group(i: int, open_groups: list[_Group], frame: Frame, params: BlockPa
         span = grp.span
         if box[0] > span[2] + reach or box[2] < span[0]:
             continue  # another column: most groups end here, before any call
-        last = grp.members[-1]
-        gap = _fit(box, frame.boxes[last], size, grp.size, grp, frame, params, frame.is_bold(i))
-        if gap == 0.0 and edges is not None and g.y_overlap_ratio(box, frame.boxes[last]) > 0.5 and edges.starts_column(i):
+        last = grp.last
+        gap = _fit(box, last, size, grp.size, grp, frame, params, frame.is_bold(i))
+        if gap == 0.0 and edges is not None and g.y_overlap_ratio(box, last) > 0.5 and edges.starts_column(i):
             gap = None  # a piece of the row that starts where a column starts is that column's
-        if gap is not None and gap < best_gap and not _skips_a_line(frame.boxes[last], box, grp, open_groups, frame):
+        if gap is not None and gap < best_gap and not _skips_a_line(last, box, grp, open_groups, frame):
             best, best_gap = grp, gap
     return best
 
@@ -167,7 +286,7 @@ EDGE_REACH = 15.0
 
 
 class _LeftEdges:
-    """Where lines start, to tell a column's left edge from the middle of a row.
+    """Where lines start (and end), to tell a column's edges from the middle of a row.
 
     A line the engine cut in two within a column continues its row mid-column; a
     piece that starts where the lines of a column start is the next column's, beside
@@ -177,12 +296,20 @@ class _LeftEdges:
     def __init__(self, frame: Frame) -> None:
         b = np.asarray(frame.boxes, dtype=float).reshape(-1, 4)
         self.x0 = b[:, 0]
+        self.x1 = b[:, 2]
         self.cy = (b[:, 1] + b[:, 3]) / 2.0
         self.sizes = frame.sizes
 
     def starts_column(self, i: int) -> bool:
         s = self.sizes[i]
         near = (abs(self.x0 - self.x0[i]) < EDGE_TOL * s) & (abs(self.cy - self.cy[i]) < EDGE_REACH * s)
+        return int(np.count_nonzero(near)) - 1 >= EDGE_LINES
+
+    def ends_column(self, i: int) -> bool:
+        """The line ends where the lines of a column end (its right edge): justified
+        lines fill the measure, a piece of a row cut mid-row ends elsewhere."""
+        s = self.sizes[i]
+        near = (abs(self.x1 - self.x1[i]) < EDGE_TOL * s) & (abs(self.cy - self.cy[i]) < EDGE_REACH * s)
         return int(np.count_nonzero(near)) - 1 >= EDGE_LINES
 
 
@@ -194,7 +321,7 @@ def _skips_a_line(last: Box, box: Box, grp: _Group, open_groups: list[_Group], f
     for other in open_groups:
         if other is grp:
             continue
-        m = frame.boxes[other.members[-1]]
+        m = other.last
         if top < (m[1] + m[3]) / 2.0 < bottom and g.x_overlap_ratio(m, box) >= 0.5 and g.x_overlap_ratio(m, last) >= 0.5:
             return True
     return False

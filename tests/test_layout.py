@@ -1461,3 +1461,91 @@ def test_a_short_line_ending_inside_a_parenthesis_ends_no_paragraph(last, split)
     page = Page(width=300, height=60, lines=lines, provenance=Provenance(engine="pdf"))
     groups = group_lines(page, build_frame(page, "horizontal"), BlockParams())
     assert groups == ([[0, 1], [2, 3]] if split else [[0, 1, 2, 3]])
+
+
+def _touching_row_page(gutter: bool = False) -> Page:
+    #  aaaaaaaaaaaaa|bbbbb     a paragraph's first row cut by the engine at "|", the
+    #  rrrrrrrrrrrrrrrrrrr     right piece's box a pixel higher than the left one's;
+    #  rrrrrrrrrrrrrrrrrrr     with gutter=True the right pieces are a second column's
+    #                          lines, set close beside the first column's
+    rows = [Line("a", "(Nanking, 15th) The first row of the", (0, 100, 210, 116), height=16.0),
+            Line("b", "item runs", (212, 99, 300, 115), height=16.0)]
+    for r in range(1, 6):
+        y = 100 + 20 * r
+        if gutter:
+            rows.append(Line(f"r{r}", f"left column words {r}", (0, y, 210, y + 16), height=16.0))
+            rows.append(Line(f"c{r}", f"right {r}", (212, y, 300, y + 16), height=16.0))
+        else:
+            rows.append(Line(f"r{r}", f"the item's text running on in row {r} here", (0, y, 300, y + 16), height=16.0))
+    return Page(width=300, height=300, lines=tuple(rows), provenance=Provenance(engine="rapidocr"))
+
+
+def test_the_touching_pieces_of_a_horizontal_row_stay_in_one_block():
+    from layout.blocks import BlockParams, group_lines
+    from layout.frame import build_frame
+
+    page = _touching_row_page()
+    groups = group_lines(page, build_frame(page, "horizontal"), BlockParams(split_paragraphs=False))
+    assert groups == [[0, 1, 2, 3, 4, 5, 6]]
+
+
+def test_touching_lines_of_two_columns_are_not_joined_as_pieces_of_a_row():
+    from layout.blocks import _LeftEdges, touching_pieces
+    from layout.frame import build_frame
+
+    page = _touching_row_page(gutter=True)
+    frame = build_frame(page, "horizontal")
+    assert touching_pieces(frame, _LeftEdges(frame), [ln.text for ln in page.lines]) == {}
+
+
+def test_a_title_whose_first_row_the_engine_cut_stays_one_headline():
+    #  Federalist No. 24: |The Powers      the title's first row cut in two, the right
+    #  Necessary to the Common             piece's box a pixel higher: the whole title is
+    #  Defense Further Considered          one headline, read from its first piece
+    #  tttttttttttttttttttttttttt
+    lines = [Line("h0", "Federalist No. 24:", (0, 101, 190, 129), height=28.0),
+             Line("h1", "The Powers", (200, 100, 310, 128), height=28.0),
+             Line("h2", "Necessary to the Common", (0, 134, 300, 162), height=28.0),
+             Line("h3", "Defense Further Considered", (0, 168, 310, 196), height=28.0)]
+    lines += [Line(f"b{r}", f"the text of the paper runs on in row {r} of it", (0, 210 + 20 * r, 310, 226 + 20 * r),
+                   height=16.0) for r in range(8)]
+    page = reconstruct(Page(width=320, height=400, lines=tuple(lines), provenance=Provenance(engine="rapidocr")))
+    heads = [b for b in page.blocks if b.role == "headline"]
+    assert [b.line_ids for b in heads] == [("h0", "h1", "h2", "h3")]
+    assert page.articles[0].title == "Federalist No. 24: The Powers Necessary to the Common Defense Further Considered"
+
+
+def test_a_paragraphs_short_last_line_ending_in_the_white_of_a_cut_row_is_no_gutter():
+    #    aaaaaaaaaaa|bbb|cc     a paragraph's first row (indented) cut twice; the
+    #  aaaaaaaaaaaaaaa          short line under it ends in the white before "cc",
+    #  dddddddddddddddddddd     the lines below run across it: one row, no gutter
+    #  dddddddddddddddddddd
+    from layout.blocks import _LeftEdges, touching_pieces
+    from layout.frame import build_frame
+
+    rows = [Line("a", "the first row of it", (32, 100, 200, 116), height=16.0),
+            Line("b", "here", (208, 100, 258, 116), height=16.0),
+            Line("c", "and", (266, 100, 300, 116), height=16.0),
+            Line("s", "ends the paragraph.", (0, 120, 262, 136), height=16.0)]
+    rows += [Line(f"d{r}", f"the next paragraph's row {r} here", (0, 120 + 20 * r, 300, 136 + 20 * r), height=16.0)
+             for r in range(1, 5)]
+    frame = build_frame(Page(width=300, height=300, lines=tuple(rows), provenance=Provenance(engine="rapidocr")),
+                        "horizontal")
+    assert touching_pieces(frame, _LeftEdges(frame), [ln.text for ln in rows]) == {0: 1, 1: 2}
+
+
+def test_the_date_and_weekday_of_the_issues_line_are_not_joined_as_pieces_of_a_row():
+    #  1930年10月15日|星期三                      第1版    the issue's line: its items
+    #  tttttttttttttttttttttttttttttttttttttttttttttt     stay apart (layout.issue),
+    #  tttttttttttttttttttttttttttttttttttttttttttttt     though text runs under them
+    from layout.blocks import _LeftEdges, touching_pieces
+    from layout.frame import build_frame
+
+    rows = [Line("d", "1930年10月15日", (0, 0, 150, 16), height=16.0), Line("w", "星期三", (158, 0, 206, 16), height=16.0),
+            Line("f", "第1版", (560, 0, 600, 16), height=16.0)]
+    rows += [Line(f"t{r}", "正文在这一行里从左边一直排到右边为止" * 2, (0, 20 * r + 10, 600, 20 * r + 26), height=16.0)
+             for r in range(1, 5)]
+    page = Page(width=600, height=200, lines=tuple(rows), provenance=Provenance(engine="rapidocr"))
+    frame = build_frame(page, "horizontal")
+    assert touching_pieces(frame, _LeftEdges(frame), [ln.text for ln in rows]) == {}
+
