@@ -97,9 +97,6 @@ def group_lines(page: Page, frame: Frame, params: BlockParams = BlockParams()) -
 # sizes on generated and real pages): the gap alone never tells, the column edges and
 # the rows around do (_no_gutter).
 TOUCH = 0.75
-# A row with no line of its size around: its pieces must touch (heads of two columns set
-# side by side stand a gutter apart, a fraction of their large type).
-TOUCH_ALONE = 0.15
 ROW_REACH = 5.0  # the rows this many text sizes above and below tell a gutter (_crossed)
 ROW_OVERLAP = 0.75  # the pieces' boxes share this much of the shorter one's height
 ROW_HEIGHT = 1.2  # and their heights differ less than this ratio (one type, one row)
@@ -177,8 +174,11 @@ def _crossed(left: Box, right: Box, frame: Frame, size: float) -> bool:
         aaaaaaaaaaaaa             ends in the white, the lines below run across it
         aaaaaaaaaaaaaaaaaaaa
 
-    A row standing alone, with no line of its size around, its pieces must touch
-    (TOUCH_ALONE)."""
+    A row standing alone, with no line of its size around, is one where it is set in
+    display type (DISPLAY_SIZE), a head's ("随感录六十四|有无" over "相通"; heads of two
+    columns set side by side start and end at their columns' edges, see _no_gutter). In
+    the text's size it is the issue's date line, a row of items ("1 9 2 8年1 0月6日 |
+    星期六", layout.issue), kept apart."""
     x0, x1 = min(left[2], right[0]) - 0.5 * size, max(left[2], right[0]) + 0.5 * size
     lo, hi = left[1] - ROW_REACH * size, left[3] + ROW_REACH * size
     cross = edge = 0
@@ -190,7 +190,7 @@ def _crossed(left: Box, right: Box, frame: Frame, size: float) -> bool:
         elif x0 < b[0] < x1 or x0 < b[2] < x1:
             edge += 1
     if cross + edge == 0:
-        return right[0] - left[2] <= TOUCH_ALONE * size
+        return size >= DISPLAY_SIZE * frame.size
     return cross >= max(1, edge)
 
 

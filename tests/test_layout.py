@@ -1549,3 +1549,14 @@ def test_the_date_and_weekday_of_the_issues_line_are_not_joined_as_pieces_of_a_r
     frame = build_frame(page, "horizontal")
     assert touching_pieces(frame, _LeftEdges(frame), [ln.text for ln in rows]) == {}
 
+
+def test_a_heads_row_cut_at_its_wide_space_is_read_from_its_first_piece():
+    #  随感录六十四|有无       a title's first row cut at the wide space in it, the
+    #  相通                   row under it too short to run across the white: in
+    #  tttttttttttttttt       display type, a row with no line of its size around
+    lines = [Line("h0", "随感录六十四", (0, 0, 158, 37), height=37.0), Line("h1", "有无", (167, 2, 229, 35), height=33.0),
+             Line("h2", "相通", (0, 32, 58, 66), height=34.0)]
+    lines += [Line(f"t{r}", "南北的官僚虽然打仗，南北的人民却很要好", (0, 60 + 22 * r, 250, 78 + 22 * r), height=18.0)
+              for r in range(1, 8)]
+    page = reconstruct(Page(width=260, height=300, lines=tuple(lines), provenance=Provenance(engine="rapidocr")))
+    assert page.articles[0].title == "随感录六十四有无相通"
