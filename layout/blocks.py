@@ -84,7 +84,10 @@ def group_lines(page: Page, frame: Frame, params: BlockParams = BlockParams()) -
             # whichever piece's box starts higher by a pixel.
             i = after[i]
             target.add(i, frame.boxes[i], frame, piece=True)
-    out = [_row_order(grp.members, frame) for grp in groups]
+    members = [grp.members for grp in groups]
+    if frame.vertical:
+        members = join_row_pieces(members, frame)
+    out = [_row_order(grp, frame) for grp in members]
     if params.split_paragraphs:
         out = [part for grp in out for part in split_paragraphs(grp, page, frame, params)]
     return out
@@ -192,6 +195,75 @@ def _crossed(left: Box, right: Box, frame: Frame, size: float) -> bool:
     if cross + edge == 0:
         return size >= DISPLAY_SIZE * frame.size
     return cross >= max(1, edge)
+
+
+def join_row_pieces(groups: list[list[int]], frame: Frame) -> list[list[int]]:
+    """Groups that start with a piece of a row (on a vertical page: a column) that
+    another group's line continues, joined to that group, where the engine cut the
+    column at a formula, a run of turned Latin or a dropped stop. Lines are taken top to
+    bottom, so a later piece of the row may have found its block first; an earlier piece
+    beside it, under an indented paragraph start it hardly overlaps, opened a block of
+    its own (taking the rows under it), which the order would read as another column::
+
+        aaaaaaaaaaaaaaaaaa     "圆的" (d) continues the row of "元质..." (e), which
+           cccccccccccccccc    joined c's paragraph: d, and the row g that d took
+        dd  eeeeeeeeee ffff    under it, join that paragraph (a chain of pieces
+        gggggggggggggggggg     joins piece by piece)
+    """
+    while True:
+        owner = {i: k for k, grp in enumerate(groups) for i in grp}
+        moves = {k: owner[j] for k, grp in enumerate(groups)
+                 for j in [_next_piece(grp, groups, owner, frame)] if j is not None}
+        if not moves:
+            return groups
+        # Pieces joined to a group that stays put; two pieces that only have each other
+        # (the row's other pieces still in blocks of their own) join one way.
+        now = {k: host for k, host in moves.items() if host not in moves} or dict([next(iter(moves.items()))])
+        taken: dict[int, list[int]] = {}
+        for k, host in now.items():
+            taken.setdefault(host, []).extend(groups[k])
+        groups = [grp + taken.get(m, []) for m, grp in enumerate(groups) if m not in now]
+
+
+def _next_piece(group: list[int], groups: list[list[int]], owner: dict[int, int], frame: Frame) -> int | None:
+    """The nearest line of another group that continues the first row of ``group``: a
+    piece within PIECE_GAP text sizes, in the text's size, with no rule and no gutter
+    between them (the lines above or below run across the white, or the piece stands
+    inside the column of the other group's lines above or below it). Two blocks that
+    both go on under the row are two blocks side by side, not pieces of one."""
+    top = min(group, key=lambda i: frame.boxes[i][1])
+    first = [i for i in group if g.y_overlap_ratio(frame.boxes[top], frame.boxes[i]) > 0.5]
+    goes_on = len(first) < len(group)
+    best, best_gap = None, float("inf")
+    home = owner[top]
+    for p in first:
+        pb, ps = frame.boxes[p], frame.sizes[p]
+        for j, jb in enumerate(frame.boxes):
+            if owner.get(j, home) == home or g.y_overlap_ratio(pb, jb) <= 0.5:
+                continue
+            s = max(ps, frame.sizes[j])
+            left, right = (pb, jb) if pb[0] < jb[0] else (jb, pb)
+            gap = right[0] - left[2]
+            if (s > SIZE_RATIO * min(ps, frame.sizes[j]) or not -0.5 * s <= gap <= min(best_gap, PIECE_GAP * s)
+                    or (frame.separators and _rule_beside(left, right, frame, s))):
+                continue
+            host = groups[owner[j]]
+            if goes_on and any(frame.boxes[i][1] > jb[3] - 0.5 * s for i in host):
+                continue
+            if _bridged(left, right, frame, s) or _in_column(pb, host, frame, s):
+                best, best_gap = j, gap
+    return best
+
+
+def _in_column(box: Box, host: list[int], frame: Frame, s: float) -> bool:
+    """``box`` stands within the width of the host block's lines in other rows: a piece
+    of that block's column, however far in its neighbours start (indented paragraph
+    starts on both sides of it leave no line across the white before it)."""
+    others = [frame.boxes[i] for i in host if g.y_overlap_ratio(box, frame.boxes[i]) <= 0.5]
+    if not others:
+        return False
+    span = g.union(others)
+    return span[0] - 0.5 * s <= box[0] and box[2] <= span[2] + 0.5 * s
 
 
 # The text after a run-in head starts within this many text sizes of it: a word space,

@@ -1560,3 +1560,36 @@ def test_a_heads_row_cut_at_its_wide_space_is_read_from_its_first_piece():
               for r in range(1, 8)]
     page = reconstruct(Page(width=260, height=300, lines=tuple(lines), provenance=Provenance(engine="rapidocr")))
     assert page.articles[0].title == "随感录六十四有无相通"
+
+
+def _pieces_under_indent_page() -> Page:
+    # A vertical page in its reading frame (columns turned into rows): the row under an
+    # indented paragraph start cut by the engine into three pieces at a formula, the
+    # right-most a hair higher, so it is taken first and joins the paragraph; the left
+    # piece hardly overlaps the indented line above and has no line across the white
+    # after it (the lines round it start indented too).
+    #   aaaaaaaaaaaaaaaaaaaa
+    #   bbbbbbbbbbbb
+    #      cccccccccccccccc
+    #   dd  eeeeeeeee  ffff
+    #   gggggggggggggggggggg
+    width = 300.0
+
+    def turned(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        return (width - y1, x0, width - y0, x1)
+
+    rows = [("a", "正文在这一列里接着往下排", (0, 0, 210, 16)), ("b", "这段到此为止。", (0, 20, 120, 36)),
+            ("c", "新的一段缩进两格开始", (30, 40, 210, 56)), ("d", "圆的", (0, 61, 30, 77)),
+            ("e", "元质有七十多种", (42, 60, 150, 76)), ("f", "闻所未", (160, 59, 210, 75)),
+            ("g", "闻，虽然难，却也以为是人所应", (0, 80, 210, 96))]
+    lines = tuple(Line(lid, text, turned(*box), height=16.0, vertical=True) for lid, text, box in rows)
+    return Page(width=width, height=300, lines=lines)
+
+
+def test_the_first_piece_of_a_vertical_column_under_an_indent_joins_its_paragraph():
+    from layout.blocks import BlockParams, group_lines
+    from layout.frame import build_frame
+
+    page = _pieces_under_indent_page()
+    groups = group_lines(page, build_frame(page, "vertical"), BlockParams(split_paragraphs=False))
+    assert groups == [[0, 1, 2, 3, 4, 5, 6]]
