@@ -245,7 +245,7 @@ def _next_piece(group: list[int], groups: list[list[int]], owner: dict[int, int]
             left, right = (pb, jb) if pb[0] < jb[0] else (jb, pb)
             gap = right[0] - left[2]
             if (s > SIZE_RATIO * min(ps, frame.sizes[j]) or not -0.5 * s <= gap <= min(best_gap, PIECE_GAP * s)
-                    or (frame.separators and _rule_beside(left, right, frame, s))):
+                    or (frame.separators and _rule_beside(left, right, frame, s)) or _tier_foot(left, right, frame, s)):
                 continue
             host = groups[owner[j]]
             if goes_on and any(frame.boxes[i][1] > jb[3] - 0.5 * s for i in host):
@@ -510,6 +510,31 @@ def _rule_beside(left: Box, right: Box, frame: Frame, size: float) -> bool:
         if kind == "vertical" and left[2] - pad <= mid <= right[0] + pad and g.y_overlap(sep, left) > 0 and g.y_overlap(sep, right) > 0:
             return True
     return False
+
+
+# Lines of the rows beside two pieces (within TIER_FOOT_REACH text sizes: two or three
+# rows either side) that end in the white between them: this many make it the foot of
+# a tier (a short last line of a paragraph may end there alone).
+TIER_FOOT_LINES = 2
+TIER_FOOT_REACH = 3.0
+
+
+def _tier_foot(left: Box, right: Box, frame: Frame, size: float) -> bool:
+    """The white between two pieces of a row is where the columns beside them end: on
+    a vertical page the tiers of one article are parted by a white band a character
+    deep (a rule is not always drawn, or not found), and the engine may read a column
+    on across it into the next tier's. Pieces cut in a column (at a formula, a stop)
+    have the columns beside them running on past the cut::
+
+        aaaaaaaa  bbbbbbbb      a row's two pieces, x and y, with the rows beside
+        xxxxxxxx  yyyyyyyy      it ending in the white between them: two tiers
+        aaaaaaaa  bbbbbbbb
+    """
+    lo, hi = left[1] - TIER_FOOT_REACH * size, left[3] + TIER_FOOT_REACH * size
+    x0, x1 = left[2] - 0.5 * size, right[0] + 0.5 * size
+    ends = sum(1 for b in frame.boxes if lo <= b[1] and b[3] <= hi and b is not left and b is not right
+               and x0 <= b[2] <= x1 and b[0] < left[2] - size)
+    return ends >= TIER_FOOT_LINES
 
 
 def _row_order(group: list[int], frame: Frame) -> list[int]:

@@ -1593,3 +1593,36 @@ def test_the_first_piece_of_a_vertical_column_under_an_indent_joins_its_paragrap
     page = _pieces_under_indent_page()
     groups = group_lines(page, build_frame(page, "vertical"), BlockParams(split_paragraphs=False))
     assert groups == [[0, 1, 2, 3, 4, 5, 6]]
+
+
+def _two_tiers_page() -> Page:
+    # A vertical page in its reading frame: two tiers of one article parted by white a
+    # character deep and no rule; the engine read one column (r1) on across the white
+    # into the next tier's, so the rows under it, each in two pieces, lie inside its
+    # block's span. The columns beside end in the white: the pieces are two tiers'.
+    width = 300.0
+
+    def turned(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        return (width - y1, x0, width - y0, x1)
+
+    rows = [("r1", "上一段的这一列读过了空白", (0, 18, 210, 34))]
+    for r in (0, 2, 3, 4):
+        rows += [(f"a{r}", "上一段的一列", (0, 18 * r, 100, 18 * r + 16)),
+                 (f"b{r}", "下一段的一列", (112, 18 * r, 210, 18 * r + 16))]
+    lines = tuple(Line(lid, text, turned(*box), height=16.0, vertical=True) for lid, text, box in rows)
+    return Page(width=width, height=300, lines=lines)
+
+
+def test_pieces_of_a_vertical_row_across_a_tiers_foot_stay_apart():
+    # r1 ran across the white, so its block's span covers both tiers; b2, a piece of
+    # the lower tier on a2's row, stands inside it, but the columns beside end there.
+    from layout.blocks import join_row_pieces
+    from layout.frame import build_frame
+
+    page = _two_tiers_page()
+    at = {line.id: k for k, line in enumerate(page.lines)}
+    groups = [[at[x] for x in ("a0", "r1", "a2", "a3", "a4")]] + [[at[x]] for x in ("b0", "b2", "b3", "b4")]
+    joined = join_row_pieces(groups, build_frame(page, "vertical"))
+    # (b0, on the first row, has only one row beside it to show the tier's foot)
+    assert [[page.lines[i].id] for i in (at["b2"], at["b3"], at["b4"])] == [
+        [page.lines[i].id for i in grp] for grp in joined if len(grp) == 1 and grp[0] != at["b0"]]
