@@ -20,13 +20,16 @@ The cut point in the text follows from the characters' even pitch along the line
 where the image is known, the ink from the line's start to the rule's white is counted
 in the page's advance per character; else the share of the line's box before the rule
 is the share of its characters. Rules are found in the image (layout.separators); the
-OCR is not run again.
+OCR is not run again. Where the tiers of one article are parted by white only, the
+columns beside the line ending together mark the place of the rule (_tier_feet).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Any
+
+import numpy as np
 
 from layout import geometry as g
 from layout.frame import Frame, gray_page
@@ -51,16 +54,69 @@ def cut_at_rules(page: Page, frame: Frame, image: Any = None) -> Page:
     """The page with every line of the page's direction cut where a rule set across it
     (in the reading frame: a vertical rule) crosses it well inside its ends."""
     rules = [box for box, kind in frame.separators if kind == "vertical"]
-    if not rules:
+    feet = _tier_feet(frame) if frame.vertical else {}
+    if not rules and not feet:
         return page
     ink = _Ink(*_gray(page, image), frame.char_width)
     lines: list[Line] = []
-    for line, box in zip(page.lines, frame.boxes):
+    for k, (line, box) in enumerate(zip(page.lines, frame.boxes)):
         spans = _crossing(box, frame.size, rules) if g.width(box) > g.height(box) else []
+        spans = sorted(spans + feet.get(k, []))
         lines.extend(_cut_line(line, spans, frame.vertical, ink))
     if len(lines) == len(page.lines):
         return page
     return replace(page, lines=tuple(lines))
+
+
+# A tier's foot without a rule: at least FOOT_LINES lines of the columns within
+# FOOT_REACH text sizes beside a line end within FOOT_TOL sizes of one another, inside
+# the line, and a column of the next tier starts within FOOT_WHITE sizes after them,
+# past a white at least FOOT_MIN_WHITE deep. Two would do for a foot, but two short
+# last columns of paragraphs, or two pieces of columns cut at a run of Latin, end side
+# by side often enough (three dev pages of eleven); a foot has the five or so columns
+# within reach ending there.
+FOOT_LINES = 3
+FOOT_REACH = 3.0
+FOOT_TOL = 0.3
+FOOT_WHITE = 1.5
+FOOT_MIN_WHITE = 0.3
+FOOT_INDENT = 2.5  # a paragraph's first column starts at most this much later
+
+
+def _tier_feet(frame: Frame) -> dict[int, list[tuple[float, float]]]:
+    """Per line (in the frame: a column turned into a row), the white bands where the
+    columns beside it end and the next tier's columns start, as shares of its length.
+    The tiers of one article on a vertical page are parted by white a character deep,
+    often with no rule; an engine may read a column on across it into the next tier's,
+    as it does across a rule::
+
+        aaaaaaaa   bbbbbbbb      the rows beside x end at one place and the next
+        xxxxxxxxxxxxxxxxxxx      tier's start a little after it: x is cut in that
+        aaaaaaaa   bbbbbbbb      white (a row cut at a formula has rows beside it
+                                 running on past the cut)
+    """
+    b = np.asarray(frame.boxes, dtype=float).reshape(-1, 4)
+    mid = (b[:, 1] + b[:, 3]) / 2.0
+    out: dict[int, list[tuple[float, float]]] = {}
+    for k, (x0, _, x1, _) in enumerate(b):
+        s = frame.sizes[k]
+        near = (np.abs(mid - mid[k]) <= FOOT_REACH * s) & (np.arange(len(b)) != k)
+        # Columns of the line's own tier end at its foot: they start with the line, at
+        # most a paragraph's indent after it (a byline or a short head beside a column
+        # ends anywhere).
+        beside = near & (b[:, 0] <= x0 + FOOT_INDENT * s)
+        ends = np.sort(b[beside & (b[:, 2] > x0 + CUT_MARGIN * s) & (b[:, 2] < x1 - CUT_MARGIN * s), 2])
+        starts = b[near, 0]
+        spans = []
+        for e in ends:
+            together = ends[(ends >= e) & (ends <= e + FOOT_TOL * s)]
+            foot = float(together[-1])
+            after = starts[(starts >= foot + FOOT_MIN_WHITE * s) & (starts <= foot + FOOT_WHITE * s)]
+            if len(together) >= FOOT_LINES and len(after) and not any(f0 <= foot <= f1 for f0, f1 in spans):
+                spans.append((foot, float(after.min())))
+        if spans:
+            out[k] = [((f0 - x0) / (x1 - x0), (f1 - x0) / (x1 - x0)) for f0, f1 in spans]
+    return out
 
 
 def _crossing(box: Box, size: float, rules: list[Box]) -> list[tuple[float, float]]:

@@ -220,3 +220,26 @@ def test_a_horizontal_line_read_across_a_column_rule_is_cut_at_the_rule():
     page = Page(width=200, height=200, lines=lines, separators=(Separator((84, 0, 86, 200), "vertical"),))
     cut = cut_at_rules(page, build_frame(page, "horizontal"))
     assert [ln.text for ln in cut.lines][:2] == ["甲乙丙丁", "戊己庚辛"]
+
+
+def test_a_vertical_line_read_across_a_tiers_white_foot_is_cut_there():
+    #  a a x a a      two tiers of one article parted by white and no rule: the
+    #  a a x a a      columns beside x end at 84 and the next tier's start at 96;
+    #                 the engine read x on across the white. It is cut there, by
+    #  b b x b b      the share of its box, as at a rule
+    cols = [_column("子丑寅卯", x, 0, 84, f"a{x}") for x in (10, 40, 130, 160)]
+    cols += [_column("辰巳午未", x, 96, 180, f"b{x}") for x in (10, 40, 130, 160)]
+    line = _column("甲乙丙丁戊己庚辛", 100, 0, 180)
+    page = Page(width=200, height=200, lines=(line, *cols))
+    cut = cut_at_rules(page, build_frame(page, "vertical"))
+    assert [ln.text for ln in cut.lines][:2] == ["甲乙丙丁", "戊己庚辛"]
+
+
+def test_a_column_beside_short_paragraph_ends_is_not_cut():
+    # Two short last columns of paragraphs end side by side: no tier's foot (a foot
+    # has most columns beside the line end there, and the next tier start after it).
+    cols = [_column("子丑", x, 0, 40, f"a{x}") for x in (70, 130)]
+    cols += [_column("子丑寅卯辰巳午未", x, 0, 180, f"c{x}") for x in (10, 40, 160)]
+    line = _column("甲乙丙丁戊己庚辛", 100, 0, 180)
+    page = Page(width=200, height=200, lines=(line, *cols))
+    assert cut_at_rules(page, build_frame(page, "vertical")) is page
