@@ -81,6 +81,7 @@ FOOT_TOL = 0.3
 FOOT_WHITE = 1.5
 FOOT_MIN_WHITE = 0.3
 FOOT_INDENT = 2.5  # a paragraph's first column starts at most this much later
+FOOT_SIZE_RATIO = 1.15  # columns beside in the line's own type (blocks.SIZE_RATIO)
 
 
 def _tier_feet(frame: Frame) -> dict[int, list[tuple[float, float]]]:
@@ -97,10 +98,14 @@ def _tier_feet(frame: Frame) -> dict[int, list[tuple[float, float]]]:
     """
     b = np.asarray(frame.boxes, dtype=float).reshape(-1, 4)
     mid = (b[:, 1] + b[:, 3]) / 2.0
+    sizes = np.asarray(frame.sizes, dtype=float)
     out: dict[int, list[tuple[float, float]]] = {}
     for k, (x0, _, x1, _) in enumerate(b):
         s = frame.sizes[k]
-        near = (np.abs(mid - mid[k]) <= FOOT_REACH * s) & (np.arange(len(b)) != k)
+        # Columns of the line's own type: a head in large type stands beside the
+        # columns it heads, whose ends and starts are no foot of its.
+        alike = np.maximum(sizes, s) < FOOT_SIZE_RATIO * np.minimum(sizes, s)
+        near = (np.abs(mid - mid[k]) <= FOOT_REACH * s) & (np.arange(len(b)) != k) & alike
         # Columns of the line's own tier end at its foot: they start with the line, at
         # most a paragraph's indent after it (a byline or a short head beside a column
         # ends anywhere).

@@ -243,3 +243,13 @@ def test_a_column_beside_short_paragraph_ends_is_not_cut():
     line = _column("甲乙丙丁戊己庚辛", 100, 0, 180)
     page = Page(width=200, height=200, lines=(line, *cols))
     assert cut_at_rules(page, build_frame(page, "vertical")) is page
+
+
+def test_a_head_in_large_type_beside_a_tiers_foot_is_not_cut():
+    # A headline column in type twice the text's, beside the columns of two tiers:
+    # their ends and starts are no foot of the head's.
+    cols = [_column("子丑寅卯", x, 0, 84, f"a{x}") for x in (10, 40, 160, 190)]
+    cols += [_column("辰巳午未", x, 96, 180, f"b{x}") for x in (10, 40, 160, 190)]
+    head = Line(id="h", text="并非闲话", bbox=(100, 0, 140, 180), vertical=True)
+    page = Page(width=240, height=200, lines=(head, *cols))
+    assert cut_at_rules(page, build_frame(page, "vertical")) is page
