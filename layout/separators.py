@@ -55,9 +55,15 @@ def find_separators(page: Page, image: Any, size: float, skew: float = 0.0) -> t
     rules_v = [r.bbox for r in found if r.kind == "vertical"]
     pictures = [_back_to_page(b, unturned.shape, 0.0, scale) for b in find_pictures(page, unturned, s, scale, rules_v)]
     line_boxes = np.array(_upright_lines(page, skew), dtype=float).reshape(-1, 4)
+    # The same for the strokes down a column of vertical text (a column of characters
+    # heavy with upright strokes, blurred, runs into a bar down its middle): the lines
+    # that run down, turned so that they run across.
+    down = line_boxes[(line_boxes[:, 3] - line_boxes[:, 1]) > (line_boxes[:, 2] - line_boxes[:, 0])]
+    columns = down[:, [1, 0, 3, 2]]
     rules = [r for r in _not_in_clusters(found, size)
              if not _inside_any(r.bbox, pictures, size)
-             and not (r.kind == "horizontal" and _through_text(upright[r], line_boxes))]
+             and not (r.kind == "horizontal" and _through_text(upright[r], line_boxes))
+             and not (r.kind == "vertical" and _through_text(_turned(upright[r]), columns))]
     return tuple(rules) + tuple(Separator(b, "picture") for b in pictures)
 
 
@@ -194,6 +200,11 @@ def _through_text(box: tuple[float, float, float, float], b: Any) -> bool:
     middle = (b[:, 1] + 0.2 * h <= y) & (y <= b[:, 3] - 0.2 * h)
     covered = np.minimum(b[:, 2], box[2]) - np.maximum(b[:, 0], box[0])
     return bool(np.any(middle & (covered >= 0.8 * (box[2] - box[0]))))
+
+
+def _turned(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """A box with x and y swapped: a vertical run tested as a horizontal one."""
+    return (box[1], box[0], box[3], box[2])
 
 
 def _inside_any(box: tuple[float, float, float, float], pictures: list[tuple[float, float, float, float]], size: float) -> bool:

@@ -253,3 +253,15 @@ def test_a_head_in_large_type_beside_a_tiers_foot_is_not_cut():
     head = Line(id="h", text="并非闲话", bbox=(100, 0, 140, 180), vertical=True)
     page = Page(width=240, height=200, lines=(head, *cols))
     assert cut_at_rules(page, build_frame(page, "vertical")) is page
+
+
+def test_a_bar_down_the_middle_of_a_vertical_column_is_its_strokes_not_a_rule():
+    # A column of characters heavy with upright strokes, blurred, runs into a bar down
+    # its middle; a rule in the gutter beside the column stays a rule.
+    img = np.full((400, 300), 255, np.uint8)
+    img[60:260, 108:111] = 0  # down the middle of the column boxed 95..125
+    img[40:360, 140:143] = 0  # in the gutter
+    column = Line("c0", "用来指以洛阳盆地为中心的中原地区", (95, 40, 125, 360), vertical=True)
+    page = Page(width=300, height=400, lines=(column,))
+    rules = [s.bbox for s in find_separators(page, img, SIZE) if s.kind == "vertical"]
+    assert len(rules) == 1 and 138 <= rules[0][0] <= 144
