@@ -259,7 +259,10 @@ def _run_on_lines(roles: list[str], boxes: list[Box], text: list[str], n_lines: 
     Chinese heads end without a stop."""
     out = list(roles)
     for i, role in enumerate(roles):
-        if role not in ("headline", "subheadline") or n_lines[i] != 1 or not _runs_on(text[i]):
+        if role not in ("headline", "subheadline") or n_lines[i] != 1:
+            continue
+        runs_on, stub = _runs_on(text[i]), _cjk_stub(text[i])
+        if not (runs_on or stub):
             continue
         # A last line of a word or two may stand wholly left of the paragraph's
         # indented first line above it (a two-line paragraph): blocks above count from
@@ -267,9 +270,21 @@ def _run_on_lines(roles: list[str], boxes: list[Box], text: list[str], n_lines: 
         above = _neighbour(i, boxes, below=False, indent=INDENT_MAX * body)
         if above is not None and roles[above] == "body" and boxes[i][1] - boxes[above][3] < FLOW_GAP * body:
             out[i] = "body"
-        elif _column_top_run_on(i, roles, boxes, above, body):
+        elif runs_on and _column_top_run_on(i, roles, boxes, above, body):
             out[i] = "body"
     return out
+
+
+CJK_STUB = 2  # a Chinese line of at most this many signs, set solid under text, ends its paragraph
+
+
+def _cjk_stub(text: str) -> bool:
+    """One or two Chinese signs ("是"): the end of a paragraph whose last line holds
+    them alone, its box padded tall around so few signs. Set solid under the text (no
+    white over it), it is no head, though a title can be as short ("头"): a head stands
+    apart from the text above it."""
+    t = text.strip()
+    return 0 < len(t) <= CJK_STUB and c.is_cjk_text(t)
 
 
 def _column_top_run_on(i: int, roles: list[str], boxes: list[Box], above: int | None, body: float) -> bool:

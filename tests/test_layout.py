@@ -480,6 +480,20 @@ def test_a_cjk_paragraphs_last_line_with_its_stop_is_no_headline():
     assert [b.role for b in result.blocks if "l" in b.line_ids] == ["body"]
 
 
+@pytest.mark.parametrize("text, gap, role", [("是", 0, "body"), ("是受", 0, "body"), ("头", 30, "headline")])
+def test_a_one_or_two_sign_cjk_line_set_solid_under_text_ends_its_paragraph(text, gap, role):
+    #  xxxxxxxxxxxxxxx   "是" alone ends a paragraph, its box padded tall around one sign:
+    #  是                set solid under the text, it is no head; the title "头", as
+    #    zzzzzzzzzzzzz   short, stands apart from the text above it
+    body = [Line(f"b{r}", "即如这一回女子师范大学的风潮" + str(r), (0, r * 22, 300, 20 + r * 22), height=20.0)
+            for r in range(6)]
+    last = [Line("l", text, (0, 132 + gap, 22 * len(text), 158 + gap), height=26.0)]
+    after = [Line(f"c{r}", "另一段文字从这里开始说起了" + str(r), (0, 170 + gap + r * 22, 300, 190 + gap + r * 22),
+                  height=20.0) for r in range(4)]
+    result = reconstruct(Page(width=300, height=400, lines=tuple(body + last + after)))
+    assert [b.role for b in result.blocks if "l" in b.line_ids] == [role]
+
+
 def test_a_cjk_last_line_left_of_an_indented_first_line_is_no_headline():
     #  xxxxxxxxxxxxxxx   a two-line paragraph: its first line indented two characters,
     #    yyyyyyyyyyyyy   its last line ("觉。", boxed tall) shorter than the indent, so
