@@ -127,10 +127,12 @@ def _split_heads(page: Page, groups: list[list[int]], opened: set[int], frame: F
     """Run-in heads that open an item cut off their lines (layout.runin.split_heads),
     and the frame measured again for the new lines: a head is heavy, the rest of its
     line weighs as the line did."""
-    # A line heavy as a whole, or the date on the issue's line ("Freitag. 23 Juni 1933"
-    # reads as a dateline), stays whole.
+    # The date on the issue's line ("Freitag. 23 Juni 1933" reads as a dateline) stays
+    # whole. A line measured heavy as a whole is still cut: its lead measured heavier
+    # than its rest (layout.runin.run_in_lines), so a long head in a narrow column
+    # ("ROME, Dec. 7." of "ROME, Dec. 7. A day that began") only made the whole look bold.
     texts = [line.text for line in page.lines]
-    heavy = {i for i in opened if frame.is_bold(i) or issue_row(i, frame.boxes, texts, frame.size)}
+    heavy = {i for i in opened if issue_row(i, frame.boxes, texts, frame.size)}
     page, groups, heads, origin = split_heads(page, groups, opened, heavy)
     old = frame.bold
     bold = tuple(True if k in heads else (old[i] if old else None) for k, i in enumerate(origin))

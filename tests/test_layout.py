@@ -1222,6 +1222,26 @@ def test_a_run_in_head_that_opens_an_item_is_cut_off_its_line():
     assert page.lines == lines and groups == [[0], [1, 2, 3]] and heads == {1}
 
 
+def test_a_run_in_line_measured_heavy_as_a_whole_is_still_cut():
+    # "ROME, Dec. 7." fills half of its narrow column's line: the line's ink as a whole
+    # measures heavy, but its lead measured heavier than its rest (that is how it was
+    # found), so the head is cut off and the text runs on in the block.
+    from dataclasses import replace as _replace
+
+    from layout.frame import build_frame
+    from layout.pipeline import _split_heads
+
+    lines = tuple(Line(f"l{k}", t, (0, 12 * k, 150, 12 * k + 10)) for k, t in enumerate(
+        ["the end of an item.", "ROME, Dec. 7. A day that", "began with a fresh round"]))
+    page = Page(width=150, height=40, lines=lines)
+    frame = build_frame(page, "horizontal")
+    frame = _replace(frame, bold=(False, True, False))
+    page, groups, heads, _ = _split_heads(page, [[0], [1, 2]], {1}, frame)
+    assert [ln.text for ln in page.lines] == ["the end of an item.", "ROME, Dec. 7.", "A day that",
+                                             "began with a fresh round"]
+    assert groups == [[0], [1, 2, 3]] and heads == {1}
+
+
 ISSUE_TEXTS = {"N": ["Pagestitch-Anzeiger"], "d": ["Freitag. 23 Juni 1933"], "f": ["Seite 1"],
                "p": ["Paris, 8. Der Kaiser"], "s": ["Seite 1 der Zeitung"], "c": ["goes on in its column"] * 2}
 
