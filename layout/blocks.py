@@ -130,9 +130,11 @@ def touching_pieces(frame: Frame, edges: "_LeftEdges", texts: Sequence[str]) -> 
         near = [j for j in by_x0[lo:hi] if boxes[j][1] < a[3] and boxes[j][3] > a[1] and j != i
                 and boxes[j][2] > a[2] and _one_row(a, boxes[j])]
         for j in sorted(near, key=lambda j: abs(boxes[j][0] - a[2])):
-            if j not in taken and _no_gutter(i, j, frame, edges) and not _on_issue_line(i, frame, texts):
-                out[i] = j
-                taken.add(j)
+            if j not in taken and _no_gutter(i, j, frame, edges):
+                # The nearest piece with no gutter between is the row's next, or none is.
+                if not _on_issue_line(i, frame, texts):
+                    out[i] = j
+                    taken.add(j)
                 break
     return out
 
@@ -182,12 +184,9 @@ def _crossed(left: Box, right: Box, frame: Frame, size: float) -> bool:
     columns set side by side start and end at their columns' edges, see _no_gutter). In
     the text's size it is the issue's date line, a row of items ("1 9 2 8年1 0月6日 |
     星期六", layout.issue), kept apart."""
-    x0, x1 = min(left[2], right[0]) - 0.5 * size, max(left[2], right[0]) + 0.5 * size
-    lo, hi = left[1] - ROW_REACH * size, left[3] + ROW_REACH * size
+    x0, x1 = _white(left, right, size)
     cross = edge = 0
-    for b, z in zip(frame.boxes, frame.sizes):
-        if b is left or b is right or not (lo <= b[1] and b[3] <= hi) or max(z, size) >= SIZE_RATIO * min(z, size):
-            continue
+    for b in _text_lines_around(left, right, frame, size, ROW_REACH):
         if b[0] <= x0 and b[2] >= x1:
             cross += 1
         elif x0 < b[0] < x1 or x0 < b[2] < x1:
@@ -489,16 +488,28 @@ def _bridged(left: Box, right: Box, frame: Frame, size: float) -> bool:
     """
     if right[0] - left[2] > PIECE_GAP * size:
         return False
-    lo, hi = left[1] - 2 * size, left[3] + 2 * size
-    # Lines of the text's own size: a head spans the gutters of the columns it heads.
-    near = [b for b, z in zip(frame.boxes, frame.sizes) if lo <= b[1] and b[3] <= hi and b is not left
-            and b is not right and b[0] < right[2] and b[2] > left[0] and max(z, size) < SIZE_RATIO * min(z, size)]
+    near = [b for b in _text_lines_around(left, right, frame, size, 2.0) if b[0] < right[2] and b[2] > left[0]]
     if not near:
         return size >= DISPLAY_SIZE * frame.size
     # Most of them, not one (a line the detector ran across a gutter crosses it too),
     # each running on half a size past both edges (lines ending in a gutter do not).
-    x0, x1 = min(left[2], right[0]) - 0.5 * size, max(left[2], right[0]) + 0.5 * size
+    x0, x1 = _white(left, right, size)
     return 2 * sum(b[0] <= x0 and b[2] >= x1 for b in near) > len(near)
+
+
+def _text_lines_around(left: Box, right: Box, frame: Frame, size: float, reach: float) -> list[Box]:
+    """The lines within ``reach`` text sizes above and below two pieces of a row, the
+    pieces left out, in the text's own size: a head spans the gutters of the columns it
+    heads, and tells nothing of them."""
+    lo, hi = left[1] - reach * size, left[3] + reach * size
+    return [b for b, z in zip(frame.boxes, frame.sizes) if lo <= b[1] and b[3] <= hi and b is not left
+            and b is not right and max(z, size) < SIZE_RATIO * min(z, size)]
+
+
+def _white(left: Box, right: Box, size: float) -> tuple[float, float]:
+    """The white between two pieces of a row, half a size wider on either side: a line
+    runs across it when it reaches past both ends."""
+    return min(left[2], right[0]) - 0.5 * size, max(left[2], right[0]) + 0.5 * size
 
 
 def _rule_beside(left: Box, right: Box, frame: Frame, size: float) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Mapping
 
 # Sentence-final marks, with the closing quotes and brackets that may follow them.
 _FINAL = set("。！？!?．.…;；:：")
@@ -107,18 +108,11 @@ _BRACKET_CHARS = frozenset(_OPENERS) | _CLOSERS
 
 def open_brackets(text: str) -> int:
     """How many quotes/brackets ``text`` opens and does not close."""
-    if not _BRACKET_CHARS.intersection(text):
-        return 0  # most lines hold no bracket or quote at all
-    depth = 0
-    for ch in text:
-        if ch in _OPENERS:
-            depth += 1
-        elif ch in _CLOSERS and depth > 0:
-            depth -= 1
-    return depth
+    return _depth(text, _OPENERS, _CLOSERS)
 
 
 _PARENS = {"(": ")", "（": "）", "[": "]"}
+_PAREN_CLOSERS = frozenset(_PARENS.values())
 
 
 def leaves_parenthesis_open(text: str) -> bool:
@@ -126,13 +120,20 @@ def leaves_parenthesis_open(text: str) -> bool:
     a point inside it ends an abbreviation, not the paragraph; an aside in brackets
     never runs across a paragraph's end. (Quotes may: a quoted speech of several
     paragraphs opens each one anew.)"""
+    return _depth(text, _PARENS, _PAREN_CLOSERS) > 0
+
+
+def _depth(text: str, openers: Mapping[str, str], closers: frozenset[str]) -> int:
+    """How many of ``openers`` the text opens and does not close with ``closers``."""
+    if not _BRACKET_CHARS.intersection(text):
+        return 0  # most lines hold no bracket or quote at all
     depth = 0
     for ch in text:
-        if ch in _PARENS:
+        if ch in openers:
             depth += 1
-        elif ch in _PARENS.values() and depth > 0:
+        elif ch in closers and depth > 0:
             depth -= 1
-    return depth > 0
+    return depth
 
 
 def join_lines(a: str, b: str) -> str:

@@ -132,8 +132,8 @@ def _split_heads(page: Page, groups: list[list[int]], opened: set[int], frame: F
     # than its rest (layout.runin.run_in_lines), so a long head in a narrow column
     # ("ROME, Dec. 7." of "ROME, Dec. 7. A day that began") only made the whole look bold.
     texts = [line.text for line in page.lines]
-    heavy = {i for i in opened if issue_row(i, frame.boxes, texts, frame.size)}
-    page, groups, heads, origin = split_heads(page, groups, opened, heavy)
+    whole = {i for i in opened if issue_row(i, frame.boxes, texts, frame.size)}
+    page, groups, heads, origin = split_heads(page, groups, opened, whole)
     old = frame.bold
     bold = tuple(True if k in heads else (old[i] if old else None) for k, i in enumerate(origin))
     frame = build_frame(page, "vertical" if frame.vertical else "horizontal")

@@ -311,7 +311,12 @@ CJK_STOPS = ("。", "！", "？", "。”", "！”", "？”", "!", "?")
 
 def _runs_on(text: str) -> bool:
     t = text.strip()
-    return c.starts_lower(t) or (c.is_cjk_text(t) and t.endswith(CJK_STOPS))
+    return c.starts_lower(t) or _cjk_sentence(t)
+
+
+def _cjk_sentence(t: str) -> bool:
+    """Chinese text ending with a full stop: a sentence (Chinese heads end without one)."""
+    return c.is_cjk_text(t) and t.endswith(CJK_STOPS)
 
 
 def _neighbour(i: int, boxes: list[Box], below: bool, indent: float = 0.0) -> int | None:
@@ -343,8 +348,7 @@ def _centred_heads(roles: list[str], boxes: list[Box], n_lines: list[int], body:
     for i, role in enumerate(roles):
         if role not in ("body", "caption") or n_lines[i] != 1:
             continue
-        t = text[i].strip()
-        if c.is_cjk_text(t) and t.endswith(CJK_STOPS):
+        if _cjk_sentence(text[i].strip()):
             continue
         below = _text_below(i, boxes, n_lines, body)
         if below is not None and is_centred(boxes[i], boxes[below], body):

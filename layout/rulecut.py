@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from layout import geometry as g
+from layout.blocks import SIZE_RATIO
 from layout.frame import Frame, gray_page
 from layout.model import Box, Line, Page
 
@@ -81,7 +82,6 @@ FOOT_TOL = 0.3
 FOOT_WHITE = 1.5
 FOOT_MIN_WHITE = 0.3
 FOOT_INDENT = 2.5  # a paragraph's first column starts at most this much later
-FOOT_SIZE_RATIO = 1.15  # columns beside in the line's own type (blocks.SIZE_RATIO)
 
 
 def _tier_feet(frame: Frame) -> dict[int, list[tuple[float, float]]]:
@@ -104,7 +104,7 @@ def _tier_feet(frame: Frame) -> dict[int, list[tuple[float, float]]]:
         s = frame.sizes[k]
         # Columns of the line's own type: a head in large type stands beside the
         # columns it heads, whose ends and starts are no foot of its.
-        alike = np.maximum(sizes, s) < FOOT_SIZE_RATIO * np.minimum(sizes, s)
+        alike = np.maximum(sizes, s) < SIZE_RATIO * np.minimum(sizes, s)
         near = (np.abs(mid - mid[k]) <= FOOT_REACH * s) & (np.arange(len(b)) != k) & alike
         # Columns of the line's own tier end at its foot: they start with the line, at
         # most a paragraph's indent after it (a byline or a short head beside a column

@@ -92,19 +92,20 @@ def _cut(line: Line, lead: str) -> float:
     return x0 + (x1 - x0) * latin_ems(lead) / max(1e-6, latin_ems(line.text))
 
 
-def split_heads(page: Page, groups: list[list[int]], opened: set[int], heavy: set[int]
+def split_heads(page: Page, groups: list[list[int]], opened: set[int], whole: set[int]
                 ) -> tuple[Page, list[list[int]], set[int], list[int]]:
     """The page with each line that opens an item with a run-in head cut in two lines,
     the head (heavy) and the text after it, as a PDF's reader cuts a bold head off its
     line (ocr.pdf.split_run_in): the dateline is the item's head, its text runs on
-    after it in the block the whole line opened (see open_at). A line heavy as a whole
-    stays whole: the roles take it for a head already. Returns the page, its groups,
-    the new indices of the opening lines (or their heads), and each new line's old index."""
+    after it in the block the whole line opened (see open_at). The lines in ``whole``
+    stay whole (the pipeline keeps the issue's date line so). Returns the page, its
+    groups, the new indices of the opening lines (or their heads), and each new line's
+    old index."""
     lines: list[Line] = []
     origin: list[int] = []
     new_of: dict[int, list[int]] = {}
     for i, line in enumerate(page.lines):
-        lead = run_in_prefix(line.text) if i in opened and i not in heavy else None
+        lead = run_in_prefix(line.text) if i in opened and i not in whole else None
         new_of[i] = [len(lines)] if lead is None else [len(lines), len(lines) + 1]
         if lead is None:
             lines.append(line)
@@ -120,8 +121,9 @@ def split_heads(page: Page, groups: list[list[int]], opened: set[int], heavy: se
 
 
 def run_in_lines(page: Page, image: Any, frame: Frame) -> set[int]:
-    """Indices of the lines (not heavy as a whole) whose leading words are set in a
-    heavier face than the rest of the line: a head run in before its text."""
+    """Indices of the lines whose leading words are set in a heavier face than the
+    rest of the line: a head run in before its text (a long one may make the whole
+    line measure heavy)."""
     if image is None or frame.vertical or not page.width:
         return set()
     gray, scale = gray_page(page, image)

@@ -1217,7 +1217,7 @@ def test_a_run_in_head_that_opens_an_item_is_cut_off_its_line():
     head, rest = page.lines[1], page.lines[2]
     assert head.bold and head.bbox[0] == 0 and head.bbox[2] == rest.bbox[0] < 150 and rest.bbox[2] == 300
     assert len({ln.id for ln in page.lines}) == 5
-    # A line heavy as a whole is a head already: it stays whole.
+    # A line asked to stay whole (the pipeline asks so for the date line) does.
     page, groups, heads, _ = split_heads(Page(width=300, height=60, lines=lines), [[0], [1, 2, 3]], {1}, {1})
     assert page.lines == lines and groups == [[0], [1, 2, 3]] and heads == {1}
 
